@@ -1,0 +1,130 @@
+#pragma once
+
+#include <QRustBridge/qrustbridge_export.h>
+#include <QRustBridge/qrustbridgeerror.h>
+#include <QRustBridge/qrustbridgeoptions.h>
+#include <QRustBridge/qrustsocketoptions.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QJsonValue>
+#include <QtCore/QObject>
+#include <QtCore/QProcess>
+
+#include <memory>
+
+class QRustBridgePrivate;
+class QRustStream;
+class QRustTransport;
+
+/*!
+    \class QRustBridge
+    \brief Drives a Rust backend over newline-delimited JSON, without blocking the caller's thread.
+
+    Start the backend with spawn() (child process, stdin/stdout) or attach to a
+    running daemon with connectToServer() (local socket). Both resolve their
+    future with \c true once the backend sent its ready event. Then
+    sendCommand() returns a QFuture that finishes exactly once: with the
+    backend's result, or with a QRustBridgeError (remote error, timeout,
+    backend exit, disconnect, cancellation, ...).
+
+    All I/O, line splitting and JSON parsing happen on a private I/O thread
+    owned by the bridge; signals and future continuations are delivered in
+    the bridge's thread, in the order the backend sent them.
+
+    Requests are accepted only in the Running state; at any other time
+    sendCommand() fails at once with Code::NotRunning (nothing is queued
+    across a restart or a reconnect).
+*/
+class QRUSTBRIDGE_EXPORT QRustBridge : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
+public:
+    /*! Life cycle of the connection to the backend. */
+    enum class State {
+        NotRunning,   //!< Nothing started, or the backend is gone.
+        Starting,     //!< Started; waiting for the ready event.
+        Running,      //!< Ready: requests are accepted.
+        Reconnecting, //!< Socket mode: connection lost, retrying with backoff.
+        Stopping,     //!< kill() was called; waiting for the process to exit.
+    };
+    Q_ENUM(State)
+
+    explicit QRustBridge(const QRustBridgeOptions &options, QObject *parent = nullptr);
+    /*! Fails every pending request and stream, then stops the backend (SIGTERM, SIGKILL after 1 s). */
+    ~QRustBridge() override;
+
+    /*!
+        Starts the backend found by QRustBinaryLocator as a child process.
+        Resolves \c true once the ready event arrived; \c false (never an
+        exception) if the binary is missing, cannot start, exits early, or the
+        ready event does not come within readyTimeoutMs. lastError() says why.
+    */
+    QFuture<bool> spawn();
+    /*!
+        Connects to a backend daemon listening on the local socket \a socketPath.
+        Resolves like spawn(). With \a socketOptions.autoReconnect a lost
+        connection is retried (see QRustSocketOptions, reconnected(), reconnectFailed()).
+    */
+    QFuture<bool> connectToServer(const QString &socketPath,
+                                  const QRustSocketOptions &socketOptions = {});
+    /*!
+        Runs the protocol over a custom \a transport (taken over by the bridge
+        and moved to its I/O thread; it must have no parent). Resolves like spawn().
+    */
+    QFuture<bool> connectTransport(QRustTransport *transport);
+
+    /*!
+        Sends \a method with \a params. The future finishes exactly once:
+        with the result, or failed with a QRustBridgeError. QFuture::cancel()
+        cancels the request (see QRustBridgeOptions::cancelMethod).
+    */
+    QFuture<QJsonValue> sendCommand(const QString &method, const QJsonValue &params = {});
+    /*!
+        Sends \a method and returns a stream of chunks followed by one final
+        result. The stream is parented to the bridge. Not running: the
+        stream is returned already failed with Code::NotRunning.
+    */
+    QRustStream *sendCommandStreaming(const QString &method, const QJsonValue &params = {});
+
+    /*! Typed request, see docs/typed-commands.md. Defined in qrusttypedcommand.h. */
+    template <typename Command>
+    QFuture<typename Command::Result> send(const typename Command::Params &params);
+
+    /*!
+        Stops the backend. Stdio mode: SIGTERM, then SIGKILL after 5 s.
+        Socket mode: closes the connection (the daemon keeps running) and
+        stops any reconnect attempts. Pending requests fail at once with
+        ProcessExited (stdio) or Disconnected (socket).
+    */
+    void kill();
+
+    bool isRunning() const;
+    State state() const;
+    /*! The last bridge-level error (start failure, exit, disconnect). */
+    QRustBridgeError lastError() const;
+    const QRustBridgeOptions &options() const;
+    /*! Requests and streams waiting for their response. */
+    int pendingCount() const;
+    /*! The backend's process id in stdio mode, else 0. */
+    qint64 processId() const;
+
+Q_SIGNALS:
+    void ready();
+    void eventReceived(const QString &name, const QJsonValue &data);
+    void standardErrorLine(const QString &line);
+    void exited(int exitCode, QProcess::ExitStatus status);
+    void disconnected();
+    void reconnected();
+    void reconnectFailed();
+    void stateChanged(QRustBridge::State state);
+    void runningChanged(bool running);
+    void errorOccurred(const QRustBridgeError &error);
+
+private:
+    friend class QRustBridgePrivate;
+    std::unique_ptr<QRustBridgePrivate> d;
+};
+
+#include <QRustBridge/qrusttypedcommand.h>

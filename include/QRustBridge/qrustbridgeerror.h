@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QRustBridge/qrustbridge_export.h>
+
+#include <QtCore/QException>
+#include <QtCore/QMetaType>
+#include <QtCore/QString>
+
+/*!
+    \class QRustBridgeError
+    \brief Why a request, a stream or the bridge itself failed.
+
+    Carried by failed futures (catch it with QFuture::onFailed), by
+    QRustStream::failed() and by QRustBridge::errorOccurred().
+    message() is translated and meant for people; code() is for programs.
+*/
+class QRUSTBRIDGE_EXPORT QRustBridgeError : public QException
+{
+public:
+    /*! What went wrong. */
+    enum class Code {
+        NoError,         //!< Default-constructed: nothing went wrong.
+        NotRunning,      //!< The bridge was not running when the request was sent.
+        Timeout,         //!< No response within requestTimeoutMs.
+        StreamTimeout,   //!< A stream stayed silent for streamTimeoutMs.
+        Remote,          //!< The backend answered with success:false; message() is its error.
+        PayloadTooLarge, //!< The request line would exceed maxPayloadSize; nothing was written.
+        ProcessExited,   //!< The backend process exited or was stopped.
+        Disconnected,    //!< The socket connection was lost or closed.
+        Cancelled,       //!< The request was cancelled.
+        ProtocolError,   //!< The backend sent something that does not fit the protocol or the typed result.
+        WriteFailed,     //!< The transport refused the write.
+        BinaryNotFound,  //!< No executable backend was found.
+        StartFailed,     //!< The backend could not be started or connected to.
+        ReadyTimeout,    //!< The ready event did not arrive within readyTimeoutMs.
+    };
+
+    QRustBridgeError();
+    QRustBridgeError(Code code, const QString &message, const QString &method = {},
+                     const QString &requestId = {});
+    ~QRustBridgeError() override;
+    QRustBridgeError(const QRustBridgeError &other);
+    QRustBridgeError &operator=(const QRustBridgeError &other);
+
+    Code code() const;
+    /*! Human-readable, translated explanation. */
+    QString message() const;
+    /*! Method of the failed request, empty for bridge-level errors. */
+    QString method() const;
+    /*! Wire id of the failed request, empty for bridge-level errors. */
+    QString requestId() const;
+    /*! True unless code() is NoError. */
+    bool isError() const;
+    /*! Stable English name of \a code, e.g. "Timeout" (for logs and QML). */
+    static QString codeName(Code code);
+
+    void raise() const override;
+    QRustBridgeError *clone() const override;
+    const char *what() const noexcept override;
+
+private:
+    Code m_code = Code::NoError;
+    QString m_message;
+    QString m_method;
+    QString m_requestId;
+    mutable QByteArray m_what; // cache for what()
+};
+
+Q_DECLARE_METATYPE(QRustBridgeError)

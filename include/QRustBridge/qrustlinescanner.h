@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QRustBridge/qrustbridge_export.h>
+
+#include <QtCore/QByteArray>
+#include <QtCore/QByteArrayList>
+
+/*!
+    \class QRustLineScanner
+    \brief Splits a byte stream into '\n'-terminated lines, in linear time.
+
+    Push bytes as they arrive with push(); complete lines come out without
+    their terminator (a trailing '\r' is kept). A line longer than
+    maxPayloadSize() is dropped while it streams in: it is never held whole,
+    and droppedLineCount() counts it.
+*/
+class QRUSTBRIDGE_EXPORT QRustLineScanner
+{
+public:
+    explicit QRustLineScanner(qint64 maxPayloadSize = 50 * 1024 * 1024);
+
+    /*! Appends \a data and returns the lines it completed, in order. */
+    QByteArrayList push(const QByteArray &data);
+    /*! Same as push(), appending to \a lines instead of returning a list. */
+    void push(const QByteArray &data, QByteArrayList &lines);
+
+    /*! Forgets any partial line and the discard state. */
+    void clear();
+    /*! Bytes of the incomplete line held right now. */
+    qint64 bufferedBytes() const;
+    qint64 maxPayloadSize() const;
+    void setMaxPayloadSize(qint64 bytes);
+    /*! Lines dropped because they exceeded maxPayloadSize(). */
+    quint64 droppedLineCount() const;
+
+private:
+    QByteArray m_partial;
+    qint64 m_maxPayloadSize;
+    quint64 m_droppedLines = 0;
+    bool m_discarding = false;
+};

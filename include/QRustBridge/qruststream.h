@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QRustBridge/qrustbridge_export.h>
+#include <QRustBridge/qrustbridgeerror.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QJsonValue>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+
+#include <memory>
+
+class QRustStreamPrivate;
+
+/*!
+    \class QRustStream
+    \brief One streaming request: chunks as they arrive, then one final result.
+
+    Returned by QRustBridge::sendCommandStreaming(), parented to the bridge;
+    the caller may deleteLater() it at any time (that cancels it if it is
+    still running). Exactly one of finished() or failed() is emitted.
+
+    Chunk buffering policy: while a receiver is connected to chunkReceived(),
+    chunks are delivered only through the signal and never buffered. With no
+    receiver, chunks are kept for takeChunks(), at most maxBufferedChunks()
+    (default 10000); when the buffer is full the oldest chunk is dropped and
+    counted in droppedChunkCount(), so a stream nobody reads cannot grow
+    memory without limit.
+*/
+class QRUSTBRIDGE_EXPORT QRustStream : public QObject
+{
+    Q_OBJECT
+public:
+    ~QRustStream() override;
+
+    /*! Resolves with the final result, or fails with a QRustBridgeError. */
+    QFuture<QJsonValue> result() const;
+    /*! True once finished() or failed() was emitted (or the stream was cancelled). */
+    bool isFinished() const;
+    /*! Pull style: returns and forgets the buffered chunks, oldest first. */
+    QList<QJsonValue> takeChunks();
+    /*! Number of chunks received so far. */
+    qint64 chunkCount() const;
+    /*! Chunks dropped because the pull buffer was full. */
+    qint64 droppedChunkCount() const;
+    int maxBufferedChunks() const;
+    void setMaxBufferedChunks(int count);
+    /*! The wire id of this request. */
+    QString requestId() const;
+
+    /*!
+        Stops the stream: failed() is emitted with Code::Cancelled, result()
+        is cancelled, and later chunks are dropped. Sends the bridge's
+        cancelMethod to the backend when one is set.
+    */
+    void cancel();
+
+Q_SIGNALS:
+    void chunkReceived(const QJsonValue &data);
+    void finished(const QJsonValue &result);
+    void failed(const QRustBridgeError &error);
+
+private:
+    friend class QRustBridgePrivate;
+    friend class QRustStreamPrivate;
+    friend class PendingTable;
+    explicit QRustStream(QObject *parent);
+    std::unique_ptr<QRustStreamPrivate> d;
+};

@@ -1,0 +1,173 @@
+#include "ioworker_p.h"
+
+#include "logging_p.h"
+#include "messagecodec_p.h"
+#include "stdiotransport_p.h"
+
+#include <QRustBridge/qrustbridge.h>
+#include <QRustBridge/qrusttransport.h>
+
+IoWorker::IoWorker(IoChannel *channel, qint64 maxPayloadSize, std::function<void()> wakeBridge)
+    : m_channel(channel)
+    , m_wakeBridge(std::move(wakeBridge))
+    , m_scanner(maxPayloadSize)
+{
+}
+
+IoWorker::~IoWorker() = default;
+
+void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
+{
+    dropTransport();
+    m_scanner.clear();
+    m_generation = generation;
+    m_transport = transport;
+    transport->setParent(this);
+
+    connect(transport, &QRustTransport::dataReceived, this, &IoWorker::onData);
+    connect(transport, &QRustTransport::bytesWritten, this, &IoWorker::writePending);
+    connect(transport, &QRustTransport::opened, this, [this] {
+        InboundMessage message;
+        message.kind = InboundMessage::Kind::Opened;
+        if (auto *stdio = qobject_cast<StdioTransport *>(m_transport.data()))
+            message.exitCode = stdio->processId();
+        report(std::move(message));
+        flushReports();
+        writePending();
+    });
+    connect(transport, &QRustTransport::openFailed, this, [this](const QRustBridgeError &error) {
+        InboundMessage message;
+        message.kind = InboundMessage::Kind::OpenFailed;
+        message.error = error;
+        report(std::move(message));
+        flushReports();
+    });
+    connect(transport, &QRustTransport::closed, this, [this](const QRustBridgeError &reason) {
+        m_channel->clearOutbound();
+        InboundMessage message;
+        message.kind = InboundMessage::Kind::Closed;
+        message.error = reason;
+        report(std::move(message));
+        flushReports();
+    });
+    if (auto *stdio = qobject_cast<StdioTransport *>(transport)) {
+        connect(stdio, &StdioTransport::standardErrorLine, this, [this](const QString &line) {
+            InboundMessage message;
+            message.kind = InboundMessage::Kind::StderrLine;
+            message.text = line;
+            report(std::move(message));
+            flushReports();
+        });
+        connect(stdio, &StdioTransport::processFinished, this,
+                [this](int exitCode, QProcess::ExitStatus status) {
+                    InboundMessage message;
+                    message.kind = InboundMessage::Kind::ProcessFinished;
+                    message.exitCode = exitCode;
+                    message.exitStatus = status;
+                    report(std::move(message));
+                });
+    }
+    transport->open();
+}
+
+void IoWorker::closeTransport()
+{
+    if (m_transport)
+        m_transport->close();
+}
+
+void IoWorker::shutdown()
+{
+    if (auto *stdio = qobject_cast<StdioTransport *>(m_transport.data()))
+        stdio->terminateNow(1000);
+    dropTransport();
+}
+
+void IoWorker::dropTransport()
+{
+    if (!m_transport)
+        return;
+    m_transport->disconnect(this);
+    delete m_transport.data();
+    m_transport.clear();
+}
+
+void IoWorker::writePending()
+{
+    if (!m_transport)
+        return;
+    // Batching many small requests into one write() is what makes pipelining fast.
+    constexpr std::size_t batchSize = 256;
+    constexpr qsizetype writeChunkBytes = 256 * 1024;
+    const qint64 maxPayload = m_scanner.maxPayloadSize();
+    while (m_transport && m_transport->bytesToWrite() < writeHighWaterMark) {
+        m_batch.clear();
+        m_channel->takeOutbound(m_batch, batchSize);
+        if (m_batch.empty())
+            break;
+        for (const OutboundRequest &request : m_batch) {
+            const qsizetype before = m_writeBuffer.size();
+            MessageCodec::appendRequest(m_writeBuffer, request);
+            // The newline is framing, not payload.
+            if (m_writeBuffer.size() - before - 1 > maxPayload) {
+                m_writeBuffer.truncate(before);
+                InboundMessage failure;
+                failure.kind = InboundMessage::Kind::RequestFailed;
+                failure.id = request.id;
+                failure.error = QRustBridgeError(
+                    QRustBridgeError::Code::PayloadTooLarge,
+                    QRustBridge::tr("the request is larger than maxPayloadSize (%1 bytes); nothing was sent")
+                        .arg(maxPayload),
+                    request.method, MessageCodec::requestIdString(request.id));
+                report(std::move(failure));
+                continue;
+            }
+            if (m_writeBuffer.size() >= writeChunkBytes)
+                flushWriteBuffer();
+        }
+        flushWriteBuffer();
+    }
+    flushReports();
+}
+
+void IoWorker::flushWriteBuffer()
+{
+    // A refused write means the transport is going away; its closed() fails the requests.
+    if (!m_writeBuffer.isEmpty() && !m_transport->write(m_writeBuffer))
+        qCWarning(lcQRustBridge) << "the transport refused" << m_writeBuffer.size() << "bytes";
+    m_writeBuffer.clear();
+}
+
+void IoWorker::onData(const QByteArray &data)
+{
+    m_lines.clear();
+    m_scanner.push(data, m_lines);
+    for (const QByteArray &line : m_lines) {
+        if (line.isEmpty() || line == "\r")
+            continue;
+        InboundMessage message;
+        QString problem;
+        if (MessageCodec::decode(line, message, problem)) {
+            report(std::move(message));
+        } else {
+            qCWarning(lcQRustBridge).noquote()
+                << "skipping a line from the backend:" << problem << "--" << line.left(200);
+        }
+    }
+    m_lines.clear();
+    flushReports();
+}
+
+void IoWorker::report(InboundMessage &&message)
+{
+    message.generation = m_generation;
+    m_reports.push_back(std::move(message));
+}
+
+void IoWorker::flushReports()
+{
+    if (m_reports.empty())
+        return;
+    if (m_channel->pushInbound(m_reports))
+        m_wakeBridge();
+}

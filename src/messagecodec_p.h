@@ -1,0 +1,20 @@
+#pragma once
+
+#include "messages_p.h"
+
+#include <QtCore/QByteArray>
+
+// Lines <-> protocol messages (DESIGN.md §1). Pure functions, used on the I/O thread.
+namespace MessageCodec {
+
+// Appends `{"id":"<id>","method":...,"params":...}\n` to `out`.
+void appendRequest(QByteArray &out, const OutboundRequest &request);
+
+// Decodes one line. Returns false (and says why in `problem`) for lines that
+// carry nothing the bridge can use; a response whose shape is wrong decodes
+// into RequestFailed with a ProtocolError, so its request fails instead of timing out.
+bool decode(const QByteArray &line, InboundMessage &out, QString &problem);
+
+QString requestIdString(quint64 id);
+
+} // namespace MessageCodec

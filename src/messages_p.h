@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QRustBridge/qrustbridgeerror.h>
+
+#include <QtCore/QJsonValue>
+#include <QtCore/QProcess>
+#include <QtCore/QString>
+
+// A request waiting on the I/O thread to be serialized and written.
+struct OutboundRequest
+{
+    quint64 id = 0;
+    QString method;
+    QJsonValue params;
+};
+
+// Everything the I/O thread reports to the bridge travels as one of these,
+// through one ordered queue, so a response written just before the backend
+// exited is always seen before the exit.
+struct InboundMessage
+{
+    enum class Kind {
+        Response,       // id, success, value (result, or error message)
+        Chunk,          // id, value
+        Event,          // text = name, value = data
+        StderrLine,     // text
+        Opened,         // exitCode = process id (0 for sockets)
+        OpenFailed,     // error
+        ProcessFinished,// exitCode, exitStatus
+        Closed,         // error = why
+        RequestFailed,  // id, error (payload too large, write refused, malformed response)
+    };
+
+    Kind kind = Kind::Event;
+    quint64 generation = 0;   // which transport produced it; stale ones are dropped
+    quint64 id = 0;
+    bool success = false;
+    QJsonValue value;
+    QString text;
+    QRustBridgeError error;
+    qint64 exitCode = 0;
+    QProcess::ExitStatus exitStatus = QProcess::NormalExit;
+};

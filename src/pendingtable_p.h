@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QRustBridge/qrustbridgeerror.h>
+
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QJsonValue>
+#include <QtCore/QPointer>
+#include <QtCore/QPromise>
+
+#include <unordered_map>
+
+class QRustStream;
+
+// The requests waiting for a response, on the bridge's thread. Every way a
+// request can end goes through take(), so each finishes exactly once.
+class PendingTable
+{
+public:
+    struct Entry
+    {
+        QString method;
+        QPromise<QJsonValue> promise;
+        QFutureWatcher<QJsonValue> *cancelWatcher = nullptr;  // notices QFuture::cancel()
+        QPointer<QRustStream> stream;                          // set for streaming requests
+    };
+
+    PendingTable();
+    ~PendingTable();
+
+    Entry &add(quint64 id, const QString &method);
+    Entry *find(quint64 id);
+    bool contains(quint64 id) const;
+    int size() const;
+
+    // These remove the entry before completing it, so code that runs during
+    // completion (continuations, slots) sees a consistent table, and they
+    // touch no member afterwards: that code may destroy the bridge.
+    void resolve(quint64 id, const QJsonValue &result);
+    void reject(quint64 id, const QRustBridgeError &error);
+    // Finishes the future as cancelled; a stream also emits failed(Cancelled).
+    void cancel(quint64 id, const QRustBridgeError &cancelled);
+    // `error` gets each entry's method and id filled in.
+    void rejectAll(const QRustBridgeError &error);
+
+    static void completeRejected(Entry &entry, const QRustBridgeError &error);
+
+private:
+    bool take(quint64 id, Entry &out);
+    std::unordered_map<quint64, Entry> m_entries;
+};

@@ -1,0 +1,648 @@
+#include <QRustBridge/qrustbridge.h>
+#include <QRustBridge/qruststream.h>
+
+#include "ioworker_p.h"
+#include "localsockettransport_p.h"
+#include "logging_p.h"
+#include "messagecodec_p.h"
+#include "qrustbridge_p.h"
+#include "qruststream_p.h"
+#include "stdiotransport_p.h"
+
+#include <QtCore/QJsonObject>
+
+namespace {
+
+template <typename T>
+QFuture<T> finishedFuture(const T &value)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.addResult(value);
+    promise.finish();
+    return promise.future();
+}
+
+QFuture<QJsonValue> failedFuture(const QRustBridgeError &error)
+{
+    QPromise<QJsonValue> promise;
+    promise.start();
+    promise.setException(error);
+    promise.finish();
+    return promise.future();
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+// QRustBridgePrivate
+
+QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions &options)
+    : q(q)
+    , options(options)
+{
+    qRegisterMetaType<QRustBridgeError>();
+    clock.start();
+    readyTimer.setSingleShot(true);
+    requestTimer.setSingleShot(true);
+    reconnectTimer.setSingleShot(true);
+    QObject::connect(&readyTimer, &QTimer::timeout, q, [this] { onReadyTimeout(); });
+    QObject::connect(&requestTimer, &QTimer::timeout, q, [this] { onRequestTimer(); });
+    QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { attemptReconnect(); });
+
+    worker = new IoWorker(&channel, options.maxPayloadSize, [this] {
+        // Runs on the I/O thread; q as context drops the call if the bridge is gone.
+        QMetaObject::invokeMethod(this->q, [this] { drainInbound(); }, Qt::QueuedConnection);
+    });
+    worker->moveToThread(&ioThread);
+    ioThread.setObjectName(QStringLiteral("QRustBridge I/O"));
+    ioThread.start();
+}
+
+QRustBridgePrivate::~QRustBridgePrivate() = default;
+
+void QRustBridgePrivate::shutdownForDestruction()
+{
+    destroying = true;
+    state = QRustBridge::State::NotRunning;
+    readyTimer.stop();
+    requestTimer.stop();
+    reconnectTimer.stop();
+    const QRustBridgeError gone = transportLostError(QRustBridge::tr("the bridge was destroyed"));
+    if (startPromise) {
+        lastError = gone;
+        startPromise->addResult(false);
+        startPromise->finish();
+        startPromise.reset();
+    }
+    pending.rejectAll(gone);
+    IoWorker *w = worker;
+    QMetaObject::invokeMethod(w, [w] { w->shutdown(); }, Qt::BlockingQueuedConnection);
+    ioThread.quit();
+    ioThread.wait();
+    delete worker;
+    worker = nullptr;
+}
+
+QRustBridgeError QRustBridgePrivate::notRunningError(const QString &method) const
+{
+    return QRustBridgeError(QRustBridgeError::Code::NotRunning,
+                            QRustBridge::tr("cannot send \"%1\": the backend is not running").arg(method),
+                            method);
+}
+
+QRustBridgeError QRustBridgePrivate::transportLostError(const QString &why) const
+{
+    return QRustBridgeError(mode == Mode::Stdio ? QRustBridgeError::Code::ProcessExited
+                                                : QRustBridgeError::Code::Disconnected,
+                            why);
+}
+
+int QRustBridgePrivate::streamTimeoutMs() const
+{
+    return options.streamTimeoutMs < 0 ? options.requestTimeoutMs : options.streamTimeoutMs;
+}
+
+void QRustBridgePrivate::setState(QRustBridge::State newState)
+{
+    if (state == newState)
+        return;
+    const bool wasRunning = state == QRustBridge::State::Running;
+    state = newState;
+    const bool running = state == QRustBridge::State::Running;
+    QPointer<QRustBridge> alive(q);
+    Q_EMIT q->stateChanged(newState);
+    if (alive && wasRunning != running)
+        Q_EMIT q->runningChanged(running);
+}
+
+void QRustBridgePrivate::setError(const QRustBridgeError &error)
+{
+    lastError = error;
+    qCDebug(lcQRustBridge) << "bridge error:" << error.what();
+    Q_EMIT q->errorOccurred(error);
+}
+
+void QRustBridgePrivate::finishStart(bool ok)
+{
+    readyTimer.stop();
+    if (!startPromise)
+        return;
+    QPromise<bool> promise = std::move(*startPromise);
+    startPromise.reset();
+    promise.addResult(ok);
+    promise.finish();
+}
+
+QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
+{
+    if (state != QRustBridge::State::NotRunning) {
+        delete transport;
+        lastError = QRustBridgeError(QRustBridgeError::Code::StartFailed,
+                                     QRustBridge::tr("the bridge is already started; call kill() first"));
+        return finishedFuture(false);
+    }
+    mode = newMode;
+    reconnectAttempt = 0;
+    processId = 0;
+    lastExitCode.reset();
+    startPromise.emplace();
+    startPromise->start();
+    QFuture<bool> future = startPromise->future();
+
+    if (!transport)
+        transport = createTransport();
+    if (!transport) {
+        QPointer<QRustBridge> alive(q);
+        setError(lastError);
+        if (alive)
+            finishStart(false);
+        return future;
+    }
+    readyTimer.start(options.readyTimeoutMs);
+    openTransport(transport);
+    setState(QRustBridge::State::Starting);
+    return future;
+}
+
+QRustTransport *QRustBridgePrivate::createTransport()
+{
+    if (mode == Mode::Socket)
+        return new LocalSocketTransport(socketPath);
+    const QString program = locator.locate(options);
+    if (program.isEmpty()) {
+        lastError = QRustBridgeError(
+            QRustBridgeError::Code::BinaryNotFound,
+            QRustBridge::tr("backend \"%1\" not found; looked in: %2%3")
+                .arg(options.binaryName,
+                     QRustBinaryLocator::candidates(options).join(QStringLiteral(", ")),
+                     options.searchSystemPath ? QRustBridge::tr(" and PATH") : QString()));
+        return nullptr;
+    }
+    qCDebug(lcQRustBridge) << "starting" << program << options.cliArgs;
+    return new StdioTransport(program, options.cliArgs, options.environment);
+}
+
+void QRustBridgePrivate::openTransport(QRustTransport *transport)
+{
+    ++generation;
+    transport->moveToThread(&ioThread);
+    IoWorker *w = worker;
+    const quint64 gen = generation;
+    QMetaObject::invokeMethod(w, [w, transport, gen] { w->openTransport(transport, gen); },
+                              Qt::QueuedConnection);
+}
+
+void QRustBridgePrivate::stop()
+{
+    using State = QRustBridge::State;
+    if (state == State::NotRunning || state == State::Stopping)
+        return;
+    QPointer<QRustBridge> alive(q);
+    const bool reconnecting = state == State::Reconnecting;
+    reconnectTimer.stop();
+    const QRustBridgeError stopped = transportLostError(QRustBridge::tr("the backend was stopped by kill()"));
+    if (startPromise) {
+        lastError = QRustBridgeError(QRustBridgeError::Code::StartFailed,
+                                     QRustBridge::tr("start was interrupted by kill()"));
+        finishStart(false);
+        if (!alive)
+            return;
+    }
+    pending.rejectAll(stopped);
+    if (!alive)
+        return;
+    channel.clearOutbound();
+    IoWorker *w = worker;
+    QMetaObject::invokeMethod(w, [w] { w->closeTransport(); }, Qt::QueuedConnection);
+    if (reconnecting) {
+        // No live connection: whatever the current attempt reports is moot.
+        ++generation;
+        readyTimer.stop();
+        setState(State::NotRunning);
+        return;
+    }
+    setState(State::Stopping);
+}
+
+quint64 QRustBridgePrivate::enqueue(const QString &method, const QJsonValue &params)
+{
+    const quint64 id = nextId++;
+    if (channel.pushOutbound(OutboundRequest{id, method, params})) {
+        IoWorker *w = worker;
+        QMetaObject::invokeMethod(w, [w] { w->writePending(); }, Qt::QueuedConnection);
+    }
+    return id;
+}
+
+QFuture<QJsonValue> QRustBridgePrivate::sendCommand(const QString &method, const QJsonValue &params)
+{
+    if (state != QRustBridge::State::Running)
+        return failedFuture(notRunningError(method));
+    const quint64 id = enqueue(method, params);
+    PendingTable::Entry &entry = pending.add(id, method);
+    QFuture<QJsonValue> future = entry.promise.future();
+    entry.cancelWatcher = new QFutureWatcher<QJsonValue>(q);
+    QObject::connect(entry.cancelWatcher, &QFutureWatcherBase::canceled, q,
+                     [this, id] { onFutureCanceled(id); });
+    entry.cancelWatcher->setFuture(future);
+
+    // Drop finished requests from the front so the deadline queue stays short.
+    while (!deadlines.empty() && !pending.contains(deadlines.front().second))
+        deadlines.pop_front();
+    deadlines.emplace_back(clock.elapsed() + options.requestTimeoutMs, id);
+    if (!requestTimer.isActive())
+        armRequestTimer();
+    return future;
+}
+
+QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, const QJsonValue &params)
+{
+    auto *stream = new QRustStream(q);
+    QRustStreamPrivate *sd = stream->d.get();
+    if (state != QRustBridge::State::Running) {
+        const QRustBridgeError error = notRunningError(method);
+        sd->future = failedFuture(error);
+        sd->finished = true;
+        // Queued, so the caller can connect to failed() first.
+        QMetaObject::invokeMethod(stream, [stream, error] { Q_EMIT stream->failed(error); },
+                                  Qt::QueuedConnection);
+        return stream;
+    }
+    const quint64 id = enqueue(method, params);
+    PendingTable::Entry &entry = pending.add(id, method);
+    entry.stream = stream;
+    sd->bridge = this;
+    sd->id = id;
+    sd->future = entry.promise.future();
+    entry.cancelWatcher = new QFutureWatcher<QJsonValue>(q);
+    QObject::connect(entry.cancelWatcher, &QFutureWatcherBase::canceled, q,
+                     [this, id] { onFutureCanceled(id); });
+    entry.cancelWatcher->setFuture(sd->future);
+    QObject::connect(&sd->inactivityTimer, &QTimer::timeout, q, [this, id] {
+        PendingTable::Entry *e = pending.find(id);
+        if (!e)
+            return;
+        const QString method = e->method;
+        ignoredIds.insert(id);
+        sendCancelMessage(id);
+        pending.reject(id, QRustBridgeError(QRustBridgeError::Code::StreamTimeout,
+                                            QRustBridge::tr("stream \"%1\" was silent for %2 ms")
+                                                .arg(method).arg(streamTimeoutMs()),
+                                            method, MessageCodec::requestIdString(id)));
+    });
+    if (streamTimeoutMs() > 0)
+        sd->inactivityTimer.start(streamTimeoutMs());
+    return stream;
+}
+
+void QRustBridgePrivate::cancelStream(quint64 id)
+{
+    PendingTable::Entry *entry = pending.find(id);
+    if (!entry)
+        return;
+    const QString method = entry->method;
+    sendCancelMessage(id);
+    pending.cancel(id, QRustBridgeError(QRustBridgeError::Code::Cancelled,
+                                        QRustBridge::tr("\"%1\" was cancelled").arg(method), method,
+                                        MessageCodec::requestIdString(id)));
+}
+
+void QRustBridgePrivate::onFutureCanceled(quint64 id)
+{
+    PendingTable::Entry *entry = pending.find(id);
+    // A stale signal may arrive after the request already ended.
+    if (!entry || !entry->promise.isCanceled())
+        return;
+    cancelStream(id);
+}
+
+void QRustBridgePrivate::sendCancelMessage(quint64 id)
+{
+    ignoredIds.insert(id);
+    if (options.cancelMethod.isEmpty() || state != QRustBridge::State::Running)
+        return;
+    const QJsonObject params{{QStringLiteral("id"), MessageCodec::requestIdString(id)}};
+    ignoredIds.insert(enqueue(options.cancelMethod, params));
+}
+
+void QRustBridgePrivate::armRequestTimer()
+{
+    while (!deadlines.empty() && !pending.contains(deadlines.front().second))
+        deadlines.pop_front();
+    if (deadlines.empty())
+        return;
+    requestTimer.start(int(qMax<qint64>(0, deadlines.front().first - clock.elapsed())));
+}
+
+void QRustBridgePrivate::onRequestTimer()
+{
+    QPointer<QRustBridge> alive(q);
+    const qint64 now = clock.elapsed();
+    while (!deadlines.empty() && deadlines.front().first <= now) {
+        const quint64 id = deadlines.front().second;
+        deadlines.pop_front();
+        PendingTable::Entry *entry = pending.find(id);
+        if (!entry || entry->stream)
+            continue;
+        const QString method = entry->method;
+        sendCancelMessage(id);
+        pending.reject(id, QRustBridgeError(QRustBridgeError::Code::Timeout,
+                                            QRustBridge::tr("no response to \"%1\" within %2 ms")
+                                                .arg(method).arg(options.requestTimeoutMs),
+                                            method, MessageCodec::requestIdString(id)));
+        if (!alive)
+            return;
+    }
+    armRequestTimer();
+}
+
+void QRustBridgePrivate::onReadyTimeout()
+{
+    if (state != QRustBridge::State::Starting && state != QRustBridge::State::Reconnecting)
+        return;
+    const QRustBridgeError error(QRustBridgeError::Code::ReadyTimeout,
+                                 QRustBridge::tr("the backend did not send \"%1\" within %2 ms")
+                                     .arg(options.readyEventName).arg(options.readyTimeoutMs));
+    if (state == QRustBridge::State::Reconnecting) {
+        IoWorker *w = worker;
+        ++generation;  // ignore whatever this attempt still reports
+        QMetaObject::invokeMethod(w, [w] { w->closeTransport(); }, Qt::QueuedConnection);
+        handleOpenFailed(error);
+        return;
+    }
+    handleStartFailure(error);
+    if (state == QRustBridge::State::Stopping) {
+        IoWorker *w = worker;
+        QMetaObject::invokeMethod(w, [w] { w->closeTransport(); }, Qt::QueuedConnection);
+    }
+}
+
+// A start that ends without success; the transport, if any, is told to stop.
+void QRustBridgePrivate::handleStartFailure(const QRustBridgeError &error)
+{
+    QPointer<QRustBridge> alive(q);
+    lastError = error;
+    const bool transportStillUp = error.code() == QRustBridgeError::Code::ReadyTimeout;
+    setState(transportStillUp ? QRustBridge::State::Stopping : QRustBridge::State::NotRunning);
+    if (!alive)
+        return;
+    setError(error);
+    if (!alive)
+        return;
+    finishStart(false);
+}
+
+void QRustBridgePrivate::handleOpenFailed(const QRustBridgeError &error)
+{
+    if (state == QRustBridge::State::Reconnecting) {
+        qCDebug(lcQRustBridge) << "reconnect attempt" << reconnectAttempt << "failed:" << error.message();
+        lastError = error;
+        scheduleReconnect();
+        return;
+    }
+    if (state == QRustBridge::State::Starting)
+        handleStartFailure(error);
+}
+
+void QRustBridgePrivate::scheduleReconnect()
+{
+    if (reconnectAttempt >= socketOptions.maxReconnectAttempts) {
+        QPointer<QRustBridge> alive(q);
+        setState(QRustBridge::State::NotRunning);
+        if (alive)
+            Q_EMIT q->reconnectFailed();
+        return;
+    }
+    const qint64 delay = qMin<qint64>(qint64(socketOptions.reconnectBaseDelayMs) << qMin(reconnectAttempt, 30),
+                                      socketOptions.reconnectMaxDelayMs);
+    ++reconnectAttempt;
+    reconnectTimer.start(int(delay));
+}
+
+void QRustBridgePrivate::attemptReconnect()
+{
+    if (state != QRustBridge::State::Reconnecting)
+        return;
+    readyTimer.start(options.readyTimeoutMs);
+    openTransport(new LocalSocketTransport(socketPath));
+}
+
+void QRustBridgePrivate::drainInbound()
+{
+    std::vector<InboundMessage> messages = channel.takeInbound();
+    QPointer<QRustBridge> alive(q);
+    for (InboundMessage &message : messages) {
+        if (message.generation != generation)
+            continue;  // from a transport we already left
+        handle(message);
+        if (!alive)
+            return;  // a slot destroyed the bridge; its destructor failed what was pending
+    }
+}
+
+void QRustBridgePrivate::handle(InboundMessage &message)
+{
+    using Kind = InboundMessage::Kind;
+    switch (message.kind) {
+    case Kind::Response: {
+        if (ignoredIds.remove(message.id))
+            return;
+        PendingTable::Entry *entry = pending.find(message.id);
+        if (!entry) {
+            qCWarning(lcQRustBridge) << "response for unknown request id" << message.id << "dropped";
+            return;
+        }
+        if (message.success) {
+            pending.resolve(message.id, message.value);
+        } else {
+            pending.reject(message.id, QRustBridgeError(QRustBridgeError::Code::Remote,
+                                                        message.value.toString(), entry->method,
+                                                        MessageCodec::requestIdString(message.id)));
+        }
+        return;
+    }
+    case Kind::Chunk: {
+        PendingTable::Entry *entry = pending.find(message.id);
+        if (entry && entry->stream)
+            entry->stream->d->deliverChunk(message.value);
+        else if (!ignoredIds.contains(message.id))
+            qCDebug(lcQRustBridge) << "chunk for request" << message.id << "that is not a running stream dropped";
+        return;
+    }
+    case Kind::RequestFailed: {
+        PendingTable::Entry *entry = pending.find(message.id);
+        if (!entry)
+            return;
+        QRustBridgeError error = message.error;
+        pending.reject(message.id, QRustBridgeError(error.code(), error.message(), entry->method,
+                                                    MessageCodec::requestIdString(message.id)));
+        return;
+    }
+    case Kind::Event:
+        handleEvent(message);
+        return;
+    case Kind::StderrLine:
+        Q_EMIT q->standardErrorLine(message.text);
+        return;
+    case Kind::Opened:
+        processId = message.exitCode;
+        return;
+    case Kind::OpenFailed:
+        handleOpenFailed(message.error);
+        return;
+    case Kind::ProcessFinished:
+        lastExitCode = int(message.exitCode);
+        lastExitStatus = message.exitStatus;
+        return;
+    case Kind::Closed:
+        handleClosed(message);
+        return;
+    }
+}
+
+void QRustBridgePrivate::handleEvent(const InboundMessage &message)
+{
+    using State = QRustBridge::State;
+    const bool awaitingReady = state == State::Starting || state == State::Reconnecting;
+    if (!awaitingReady || message.text != options.readyEventName) {
+        Q_EMIT q->eventReceived(message.text, message.value);
+        return;
+    }
+    QPointer<QRustBridge> alive(q);
+    const bool wasReconnect = state == State::Reconnecting;
+    readyTimer.stop();
+    reconnectAttempt = 0;
+    setState(State::Running);
+    if (!alive)
+        return;
+    if (wasReconnect)
+        Q_EMIT q->reconnected();
+    if (!alive)
+        return;
+    Q_EMIT q->ready();
+    if (alive)
+        finishStart(true);
+}
+
+void QRustBridgePrivate::handleClosed(const InboundMessage &message)
+{
+    using State = QRustBridge::State;
+    QPointer<QRustBridge> alive(q);
+    const State before = state;
+    processId = 0;
+    channel.clearOutbound();
+    ignoredIds.clear();
+
+    const QRustBridgeError why = message.error;
+    pending.rejectAll(why);
+    if (!alive)
+        return;
+
+    if (before == State::Starting) {
+        handleStartFailure(QRustBridgeError(
+            why.code(), QRustBridge::tr("the backend stopped before it was ready: %1").arg(why.message())));
+    } else if (before == State::Reconnecting) {
+        handleOpenFailed(why);
+        return;
+    } else {
+        const bool reconnect = mode == Mode::Socket && before == State::Running && socketOptions.autoReconnect;
+        setState(reconnect ? State::Reconnecting : State::NotRunning);
+        if (!alive)
+            return;
+        if (before == State::Running) {
+            setError(why);
+            if (!alive)
+                return;
+        }
+        if (reconnect) {
+            reconnectAttempt = 0;
+            scheduleReconnect();
+        }
+    }
+    if (!alive)
+        return;
+    if (mode == Mode::Stdio && lastExitCode)
+        Q_EMIT q->exited(*lastExitCode, lastExitStatus);
+    else if (mode != Mode::Stdio && before != State::Starting)
+        Q_EMIT q->disconnected();
+}
+
+// ---------------------------------------------------------------------------
+// QRustBridge
+
+QRustBridge::QRustBridge(const QRustBridgeOptions &options, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<QRustBridgePrivate>(this, options))
+{
+}
+
+QRustBridge::~QRustBridge()
+{
+    d->shutdownForDestruction();
+}
+
+QFuture<bool> QRustBridge::spawn()
+{
+    return d->start(QRustBridgePrivate::Mode::Stdio, nullptr);
+}
+
+QFuture<bool> QRustBridge::connectToServer(const QString &socketPath, const QRustSocketOptions &socketOptions)
+{
+    if (d->state == State::NotRunning) {
+        d->socketPath = socketPath;
+        d->socketOptions = socketOptions;
+    }
+    return d->start(QRustBridgePrivate::Mode::Socket, nullptr);
+}
+
+QFuture<bool> QRustBridge::connectTransport(QRustTransport *transport)
+{
+    Q_ASSERT(transport && !transport->parent());
+    return d->start(QRustBridgePrivate::Mode::Custom, transport);
+}
+
+QFuture<QJsonValue> QRustBridge::sendCommand(const QString &method, const QJsonValue &params)
+{
+    return d->sendCommand(method, params);
+}
+
+QRustStream *QRustBridge::sendCommandStreaming(const QString &method, const QJsonValue &params)
+{
+    return d->sendCommandStreaming(method, params);
+}
+
+void QRustBridge::kill()
+{
+    d->stop();
+}
+
+bool QRustBridge::isRunning() const
+{
+    return d->state == State::Running;
+}
+
+QRustBridge::State QRustBridge::state() const
+{
+    return d->state;
+}
+
+QRustBridgeError QRustBridge::lastError() const
+{
+    return d->lastError;
+}
+
+const QRustBridgeOptions &QRustBridge::options() const
+{
+    return d->options;
+}
+
+int QRustBridge::pendingCount() const
+{
+    return d->pending.size();
+}
+
+qint64 QRustBridge::processId() const
+{
+    return d->processId;
+}

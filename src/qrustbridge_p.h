@@ -1,0 +1,98 @@
+#pragma once
+
+#include <QRustBridge/qrustbinarylocator.h>
+#include <QRustBridge/qrustbridge.h>
+
+#include "iochannel_p.h"
+#include "pendingtable_p.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QPromise>
+#include <QtCore/QSet>
+#include <QtCore/QThread>
+#include <QtCore/QTimer>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+class IoWorker;
+
+// The bridge's state on its own thread: life cycle, pending requests,
+// timeouts. Bytes and JSON live on the I/O thread (IoWorker).
+class QRustBridgePrivate
+{
+public:
+    enum class Mode { None, Stdio, Socket, Custom };
+
+    QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions &options);
+    ~QRustBridgePrivate();
+
+    QFuture<bool> start(Mode mode, QRustTransport *transport);
+    QRustTransport *createTransport();
+    void openTransport(QRustTransport *transport);
+    void stop();
+    void shutdownForDestruction();
+
+    quint64 enqueue(const QString &method, const QJsonValue &params);
+    QFuture<QJsonValue> sendCommand(const QString &method, const QJsonValue &params);
+    QRustStream *sendCommandStreaming(const QString &method, const QJsonValue &params);
+    void cancelStream(quint64 id);
+    void onFutureCanceled(quint64 id);
+    void sendCancelMessage(quint64 id);
+
+    void drainInbound();
+    void handle(InboundMessage &message);
+    void handleEvent(const InboundMessage &message);
+    void handleClosed(const InboundMessage &message);
+    void handleOpenFailed(const QRustBridgeError &error);
+    void handleStartFailure(const QRustBridgeError &error);
+
+    void armRequestTimer();
+    void onRequestTimer();
+    void onReadyTimeout();
+    void scheduleReconnect();
+    void attemptReconnect();
+
+    // These emit signals: callers must check `alive` afterwards.
+    void setState(QRustBridge::State state);
+    void setError(const QRustBridgeError &error);
+    void finishStart(bool ok);
+
+    QRustBridgeError notRunningError(const QString &method) const;
+    QRustBridgeError transportLostError(const QString &why) const;
+    int streamTimeoutMs() const;
+
+    QRustBridge *q;
+    QRustBridgeOptions options;
+    QRustBinaryLocator locator;
+    QRustBridge::State state = QRustBridge::State::NotRunning;
+    QRustBridgeError lastError;
+    Mode mode = Mode::None;
+
+    QThread ioThread;
+    IoChannel channel;
+    IoWorker *worker = nullptr;
+    quint64 generation = 0;
+    quint64 nextId = 1;
+    qint64 processId = 0;
+    std::optional<int> lastExitCode;
+    QProcess::ExitStatus lastExitStatus = QProcess::NormalExit;
+
+    PendingTable pending;
+    QSet<quint64> ignoredIds;  // cancelled or timed-out requests and cancel messages: drop their replies quietly
+
+    std::optional<QPromise<bool>> startPromise;
+    QTimer readyTimer;
+
+    QElapsedTimer clock;
+    std::deque<std::pair<qint64, quint64>> deadlines;  // (deadline ms, id), in send order
+    QTimer requestTimer;
+
+    QString socketPath;
+    QRustSocketOptions socketOptions;
+    QTimer reconnectTimer;
+    int reconnectAttempt = 0;
+
+    bool destroying = false;
+};

@@ -1,0 +1,8 @@
+#include <QRustBridge/qrusttransport.h>
+
+QRustTransport::QRustTransport(QObject *parent)
+    : QObject(parent)
+{
+}
+
+QRustTransport::~QRustTransport() = default;
