@@ -1,0 +1,394 @@
+// Proves QRustBridge's contract (DESIGN.md §2) against the Rust demo backend
+// and a fake one: start, requests, errors, events, stderr, exit, timeouts,
+// limits, and that every future finishes exactly once with no orphan process.
+#include "../../shared/testsupport.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+
+using namespace TestSupport;
+using Code = QRustBridgeError::Code;
+
+class tst_QRustBridge : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void spawnResolvesTrueAfterReady();
+    void spawnMissingBinaryResolvesFalse();
+    void spawnNonExecutableResolvesFalse();
+    void readyTimeoutResolvesFalse();
+    void exitBeforeReadyResolvesFalseWithStderr();
+    void customReadyEventName();
+    void sendWhenNotRunningFailsAtOnce();
+    void echoRoundTrips_data();
+    void echoRoundTrips();
+    void remoteErrorCarriesMessage();
+    void requestTimeoutFails();
+    void concurrentRequestsResolveToTheirOwnIds();
+    void eventsArriveInOrder();
+    void stderrLinesAreForwarded();
+    void exitCodeIsReported();
+    void oversizedRequestFailsWithoutWriting();
+    void crashFailsEveryPendingRequestOnce();
+    void killFailsPendingAndStopsProcess();
+    void destroyingBridgeFinishesPendingAndReapsChild();
+    void cancelledFutureFinishesAtOnceAndFreesBackend();
+    void spawnTwiceIsRefused();
+    void respawnAfterExitWorks();
+};
+
+void tst_QRustBridge::init()
+{
+    if (!demoBackendExists())
+        QSKIP("the Rust demo backend was not built");
+}
+
+void tst_QRustBridge::spawnResolvesTrueAfterReady()
+{
+    QRustBridge bridge(demoOptions());
+    QSignalSpy ready(&bridge, &QRustBridge::ready);
+    QSignalSpy running(&bridge, &QRustBridge::runningChanged);
+    QCOMPARE(bridge.state(), QRustBridge::State::NotRunning);
+    QFuture<bool> spawned = bridge.spawn();
+    QCOMPARE(bridge.state(), QRustBridge::State::Starting);
+    QRB_WAIT(spawned, 15000);
+    QVERIFY(spawned.result());
+    QCOMPARE(ready.count(), 1);
+    QCOMPARE(running.count(), 1);
+    QVERIFY(bridge.isRunning());
+    QVERIFY(processExists(bridge.processId()));
+}
+
+void tst_QRustBridge::spawnMissingBinaryResolvesFalse()
+{
+    QRustBridgeOptions options;
+    options.binaryName = QStringLiteral("no-such-backend-xyz");
+    options.searchSystemPath = true;
+    QRustBridge bridge(options);
+    QSignalSpy errors(&bridge, &QRustBridge::errorOccurred);
+    QFuture<bool> spawned = bridge.spawn();
+    QRB_WAIT(spawned, 5000);
+    QVERIFY(!spawned.result());
+    QCOMPARE(bridge.lastError().code(), Code::BinaryNotFound);
+    QVERIFY(bridge.lastError().message().contains(QStringLiteral("no-such-backend-xyz")));
+    QCOMPARE(errors.count(), 1);
+    QCOMPARE(bridge.state(), QRustBridge::State::NotRunning);
+}
+
+void tst_QRustBridge::spawnNonExecutableResolvesFalse()
+{
+    QTemporaryFile notExecutable;
+    QVERIFY(notExecutable.open());
+    QRustBridgeOptions options;
+    options.binaryName = QStringLiteral("x");
+    options.binaryPath = notExecutable.fileName();
+    options.searchSystemPath = false;
+    QRustBridge bridge(options);
+    QFuture<bool> spawned = bridge.spawn();
+    QRB_WAIT(spawned, 5000);
+    QVERIFY(!spawned.result());
+    QCOMPARE(bridge.lastError().code(), Code::BinaryNotFound);
+}
+
+void tst_QRustBridge::readyTimeoutResolvesFalse()
+{
+    QRustBridgeOptions options = fakeOptions({QStringLiteral("--no-ready")});
+    options.readyTimeoutMs = 300;
+    QRustBridge bridge(options);
+    QElapsedTimer timer;
+    timer.start();
+    QFuture<bool> spawned = bridge.spawn();
+    QRB_WAIT(spawned, 5000);
+    QVERIFY(!spawned.result());
+    QVERIFY(timer.elapsed() >= 290);
+    QCOMPARE(bridge.lastError().code(), Code::ReadyTimeout);
+    QTRY_COMPARE(bridge.state(), QRustBridge::State::NotRunning);
+}
+
+void tst_QRustBridge::exitBeforeReadyResolvesFalseWithStderr()
+{
+    QRustBridge bridge(fakeOptions({QStringLiteral("--exit-at-start"), QStringLiteral("3")}));
+    QSignalSpy stderrLines(&bridge, &QRustBridge::standardErrorLine);
+    QSignalSpy exited(&bridge, &QRustBridge::exited);
+    QFuture<bool> spawned = bridge.spawn();
+    QRB_WAIT(spawned, 5000);
+    QVERIFY(!spawned.result());
+    QCOMPARE(bridge.lastError().code(), Code::ProcessExited);
+    // The last words of a dying backend often lack a newline; they still arrive.
+    QCOMPARE(stderrLines.count(), 1);
+    QCOMPARE(stderrLines.at(0).at(0).toString(), QStringLiteral("dying"));
+    QTRY_COMPARE(exited.count(), 1);
+    QCOMPARE(exited.at(0).at(0).toInt(), 3);
+}
+
+void tst_QRustBridge::customReadyEventName()
+{
+    QRustBridgeOptions options = fakeOptions({QStringLiteral("--ready-name"), QStringLiteral("hello")});
+    options.readyEventName = QStringLiteral("hello");
+    QRustBridge bridge(options);
+    QRB_SPAWN(bridge);
+}
+
+void tst_QRustBridge::sendWhenNotRunningFailsAtOnce()
+{
+    QRustBridge bridge(demoOptions());
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), 1);
+    QVERIFY(reply.isFinished());
+    const QRustBridgeError error = errorOf(reply);
+    QCOMPARE(error.code(), Code::NotRunning);
+    QCOMPARE(error.method(), QStringLiteral("echo"));
+}
+
+void tst_QRustBridge::echoRoundTrips_data()
+{
+    QTest::addColumn<int>("bytes");
+    QTest::newRow("1 KiB") << 1024;
+    QTest::newRow("1 MiB") << 1024 * 1024;
+    QTest::newRow("10 MiB") << 10 * 1024 * 1024;
+}
+
+void tst_QRustBridge::echoRoundTrips()
+{
+    QFETCH(int, bytes);
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QString text(bytes, QLatin1Char('a'));
+    for (int i = 0; i < bytes; i += 997)
+        text[i] = QChar(u'é');
+    const QJsonObject params{{QStringLiteral("text"), text}, {QStringLiteral("n"), 42}};
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), params);
+    QRB_WAIT(reply, 30000);
+    QCOMPARE(reply.result().toObject(), params);
+}
+
+void tst_QRustBridge::remoteErrorCarriesMessage()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("fail"),
+                                                   QJsonObject{{QStringLiteral("message"), QStringLiteral("disk full")}});
+    QRB_WAIT(reply, 5000);
+    const QRustBridgeError error = errorOf(reply);
+    QCOMPARE(error.code(), Code::Remote);
+    QCOMPARE(error.message(), QStringLiteral("disk full"));
+    QCOMPARE(error.method(), QStringLiteral("fail"));
+    QVERIFY(!error.requestId().isEmpty());
+    QVERIFY(bridge.isRunning());
+}
+
+void tst_QRustBridge::requestTimeoutFails()
+{
+    QRustBridgeOptions options = demoOptions();
+    options.requestTimeoutMs = 200;
+    QRustBridge bridge(options);
+    QRB_SPAWN(bridge);
+    QElapsedTimer timer;
+    timer.start();
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 2000}});
+    QRB_WAIT(reply, 5000);
+    QCOMPARE(errorOf(reply).code(), Code::Timeout);
+    QVERIFY(timer.elapsed() >= 190);
+    QVERIFY(timer.elapsed() < 1500);
+    QCOMPARE(bridge.pendingCount(), 0);
+    // The late answer is dropped quietly and the bridge keeps working.
+    QFuture<QJsonValue> after = bridge.sendCommand(QStringLiteral("echo"), 5);
+    QRB_WAIT(after, 5000);
+    QCOMPARE(after.result().toInt(), 5);
+}
+
+void tst_QRustBridge::concurrentRequestsResolveToTheirOwnIds()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QList<QFuture<QJsonValue>> replies;
+    for (int i = 0; i < 100; ++i) {
+        // Varying sleeps make the backend answer out of order.
+        const QString method = i % 3 == 0 ? QStringLiteral("sleep") : QStringLiteral("add");
+        const QJsonObject params = i % 3 == 0 ? QJsonObject{{QStringLiteral("ms"), (100 - i) % 20}}
+                                              : QJsonObject{{QStringLiteral("a"), i}, {QStringLiteral("b"), 1000}};
+        replies << bridge.sendCommand(method, params);
+    }
+    for (int i = 0; i < 100; ++i) {
+        QRB_WAIT(replies[i], 10000);
+        if (i % 3 == 0)
+            QCOMPARE(replies[i].result().toObject().value(QStringLiteral("slept")).toInt(), (100 - i) % 20);
+        else
+            QCOMPARE(replies[i].result().toInt(), i + 1000);
+    }
+}
+
+void tst_QRustBridge::eventsArriveInOrder()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QSignalSpy events(&bridge, &QRustBridge::eventReceived);
+    QFuture<QJsonValue> reply = bridge.sendCommand(
+        QStringLiteral("emit"), QJsonObject{{QStringLiteral("name"), QStringLiteral("tick")}, {QStringLiteral("count"), 500}});
+    QRB_WAIT(reply, 10000);
+    // The events were written before the response, so they are all here.
+    QCOMPARE(events.count(), 500);
+    for (int i = 0; i < 500; ++i) {
+        QCOMPARE(events.at(i).at(0).toString(), QStringLiteral("tick"));
+        QCOMPARE(events.at(i).at(1).value<QJsonValue>().toInt(), i);
+    }
+}
+
+void tst_QRustBridge::stderrLinesAreForwarded()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QSignalSpy lines(&bridge, &QRustBridge::standardErrorLine);
+    QFuture<QJsonValue> reply = bridge.sendCommand(
+        QStringLiteral("stderr"),
+        QJsonObject{{QStringLiteral("lines"), QJsonArray{QStringLiteral("first"), QStringLiteral("second ä")}}});
+    QRB_WAIT(reply, 5000);
+    QTRY_COMPARE(lines.count(), 2);
+    QCOMPARE(lines.at(0).at(0).toString(), QStringLiteral("first"));
+    QCOMPARE(lines.at(1).at(0).toString(), QStringLiteral("second ä"));
+}
+
+void tst_QRustBridge::exitCodeIsReported()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QSignalSpy exited(&bridge, &QRustBridge::exited);
+    QSignalSpy errors(&bridge, &QRustBridge::errorOccurred);
+    bridge.sendCommand(QStringLiteral("exit"), QJsonObject{{QStringLiteral("code"), 7}});
+    QVERIFY(exited.wait(5000));
+    QCOMPARE(exited.at(0).at(0).toInt(), 7);
+    QCOMPARE(exited.at(0).at(1).value<QProcess::ExitStatus>(), QProcess::NormalExit);
+    QCOMPARE(bridge.state(), QRustBridge::State::NotRunning);
+    QCOMPARE(errors.count(), 1);
+    QCOMPARE(bridge.lastError().code(), Code::ProcessExited);
+}
+
+void tst_QRustBridge::oversizedRequestFailsWithoutWriting()
+{
+    QRustBridgeOptions options = demoOptions();
+    options.maxPayloadSize = 1000;
+    QRustBridge bridge(options);
+    QRB_SPAWN(bridge);
+    QFuture<QJsonValue> tooBig = bridge.sendCommand(QStringLiteral("echo"), QString(2000, QLatin1Char('x')));
+    QFuture<QJsonValue> small = bridge.sendCommand(QStringLiteral("echo"), QStringLiteral("ok"));
+    QRB_WAIT(tooBig, 5000);
+    QCOMPARE(errorOf(tooBig).code(), Code::PayloadTooLarge);
+    QRB_WAIT(small, 5000);
+    // Had the big line been written, the backend would have answered it
+    // before the small one, and the stream would hold a 2 KB line.
+    QCOMPARE(small.result().toString(), QStringLiteral("ok"));
+    QVERIFY(bridge.isRunning());
+}
+
+void tst_QRustBridge::crashFailsEveryPendingRequestOnce()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    int failures = 0;
+    int otherOutcomes = 0;
+    for (int i = 0; i < 50; ++i) {
+        bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 10000}})
+            .then(this, [&](const QJsonValue &) { ++otherOutcomes; })
+            .onFailed(this, [&](const QRustBridgeError &error) {
+                if (error.code() == Code::ProcessExited && error.method() == QStringLiteral("sleep"))
+                    ++failures;
+                else
+                    ++otherOutcomes;
+            });
+    }
+    QTRY_COMPARE(bridge.pendingCount(), 50);
+    bridge.sendCommand(QStringLiteral("abort"));
+    QTRY_COMPARE_WITH_TIMEOUT(failures, 50, 10000);
+    QCOMPARE(bridge.pendingCount(), 0);
+    QCOMPARE(otherOutcomes, 1);  // the abort request itself
+    QCOMPARE(bridge.state(), QRustBridge::State::NotRunning);
+}
+
+void tst_QRustBridge::killFailsPendingAndStopsProcess()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    const qint64 pid = bridge.processId();
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 10000}});
+    QSignalSpy exited(&bridge, &QRustBridge::exited);
+    bridge.kill();
+    QVERIFY(reply.isFinished());
+    QCOMPARE(errorOf(reply).code(), Code::ProcessExited);
+    QCOMPARE(bridge.state(), QRustBridge::State::Stopping);
+    QVERIFY(exited.wait(6000));
+    QCOMPARE(bridge.state(), QRustBridge::State::NotRunning);
+    QTRY_VERIFY(!processExists(pid));
+}
+
+void tst_QRustBridge::destroyingBridgeFinishesPendingAndReapsChild()
+{
+    auto *bridge = new QRustBridge(demoOptions());
+    QRB_SPAWN(*bridge);
+    const qint64 pid = bridge->processId();
+    QVERIFY(processExists(pid));
+    QList<QFuture<QJsonValue>> replies;
+    for (int i = 0; i < 20; ++i)
+        replies << bridge->sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 10000}});
+    QRustStream *stream = bridge->sendCommandStreaming(QStringLiteral("count"),
+                                                       QJsonObject{{QStringLiteral("n"), 1000}, {QStringLiteral("delayMs"), 50}});
+    QFuture<QJsonValue> streamResult = stream->result();
+    delete bridge;
+    for (const QFuture<QJsonValue> &reply : replies) {
+        QVERIFY(reply.isFinished());
+        QVERIFY(errorOf(reply).isError());
+    }
+    QVERIFY(streamResult.isFinished());
+    // The destructor reaped the child: not even a zombie is left.
+    QVERIFY(!processExists(pid));
+}
+
+void tst_QRustBridge::cancelledFutureFinishesAtOnceAndFreesBackend()
+{
+    QRustBridgeOptions options = demoOptions();
+    options.cancelMethod = QStringLiteral("$/cancel");
+    QRustBridge bridge(options);
+    QRB_SPAWN(bridge);
+    QFuture<QJsonValue> slow = bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 10000}});
+    bool sawCancel = false;
+    slow.onCanceled(this, [&] {
+        sawCancel = true;
+        return QJsonValue();
+    });
+    slow.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(slow.isFinished(), 1000);
+    QVERIFY(slow.isCanceled());
+    QTRY_VERIFY(sawCancel);
+    QCOMPARE(bridge.pendingCount(), 0);
+    QElapsedTimer timer;
+    timer.start();
+    QFuture<QJsonValue> next = bridge.sendCommand(QStringLiteral("echo"), 1);
+    QRB_WAIT(next, 5000);
+    QVERIFY(timer.elapsed() < 2000);
+}
+
+void tst_QRustBridge::spawnTwiceIsRefused()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QFuture<bool> again = bridge.spawn();
+    QVERIFY(again.isFinished());
+    QVERIFY(!again.result());
+    QCOMPARE(bridge.lastError().code(), Code::StartFailed);
+    QVERIFY(bridge.isRunning());
+}
+
+void tst_QRustBridge::respawnAfterExitWorks()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QSignalSpy exited(&bridge, &QRustBridge::exited);
+    bridge.kill();
+    QVERIFY(exited.wait(6000));
+    QRB_SPAWN(bridge);
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), QStringLiteral("again"));
+    QRB_WAIT(reply, 5000);
+    QCOMPARE(reply.result().toString(), QStringLiteral("again"));
+}
+
+QTEST_GUILESS_MAIN(tst_QRustBridge)
+#include "tst_qrustbridge.moc"

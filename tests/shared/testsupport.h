@@ -1,0 +1,66 @@
+#pragma once
+
+// Small helpers shared by the QRustBridge tests: options for the two
+// backends, and reading the outcome of a finished future.
+#include <QRustBridge/QRustBridge>
+
+#include <QtCore/QFile>
+#include <QtTest/QtTest>
+
+#include <csignal>
+
+namespace TestSupport {
+
+inline QRustBridgeOptions demoOptions()
+{
+    QRustBridgeOptions options;
+    options.binaryName = QStringLiteral("demo-backend");
+    options.binaryPath = QStringLiteral(DEMO_BACKEND_PATH);
+    options.searchSystemPath = false;
+    return options;
+}
+
+inline QRustBridgeOptions fakeOptions(const QStringList &args = {})
+{
+    QRustBridgeOptions options;
+    options.binaryName = QStringLiteral("fakebackend");
+    options.binaryPath = QStringLiteral(FAKE_BACKEND_PATH);
+    options.searchSystemPath = false;
+    options.cliArgs = args;
+    return options;
+}
+
+inline bool demoBackendExists()
+{
+    return QFile::exists(QStringLiteral(DEMO_BACKEND_PATH));
+}
+
+// The error a failed future carries; NoError if it succeeded or was cancelled.
+template <typename T>
+QRustBridgeError errorOf(QFuture<T> future)
+{
+    try {
+        future.waitForFinished();
+    } catch (const QRustBridgeError &error) {
+        return error;
+    }
+    return QRustBridgeError();
+}
+
+inline bool processExists(qint64 pid)
+{
+    return pid > 0 && ::kill(pid_t(pid), 0) == 0;
+}
+
+} // namespace TestSupport
+
+// Waits (spinning the event loop) until `future` finishes.
+#define QRB_WAIT(future, ms) QTRY_VERIFY_WITH_TIMEOUT((future).isFinished(), ms)
+
+// Spawns `bridge` and fails the test unless it became ready.
+#define QRB_SPAWN(bridge)                                                        \
+    do {                                                                         \
+        QFuture<bool> spawned_ = (bridge).spawn();                               \
+        QRB_WAIT(spawned_, 15000);                                               \
+        QVERIFY2(spawned_.result(), qPrintable((bridge).lastError().message())); \
+    } while (false)
