@@ -1,0 +1,188 @@
+//! demo-backend: the backend that QRustBridge's tests, examples and
+//! benchmarks drive. Each method exercises one feature of the protocol.
+//!
+//! Usage: `demo-backend [--management]` (stdio), `demo-backend --socket PATH`,
+//! `demo-backend --tcp 127.0.0.1:0`.
+
+mod files;
+
+use std::io::Write;
+use std::time::Duration;
+
+use qrustbridge::{Context, Server};
+use serde::Deserialize;
+use serde_json::{json, Number, Value};
+
+#[derive(Deserialize)]
+struct AddParams {
+    a: Number,
+    b: Number,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CountParams {
+    n: u64,
+    #[serde(default)]
+    delay_ms: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TickerParams {
+    #[serde(default = "default_interval")]
+    interval_ms: u64,
+    #[serde(default = "default_ticks")]
+    count: u64,
+}
+
+fn default_interval() -> u64 {
+    100
+}
+fn default_ticks() -> u64 {
+    10
+}
+
+fn main() {
+    let mode = match parse_args() {
+        Ok(mode) => mode,
+        Err(msg) => {
+            eprintln!("demo-backend: {}", msg);
+            std::process::exit(2);
+        }
+    };
+    let server = Server::new().ready_data(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "pid": std::process::id(),
+    }));
+    let ticker = server.event_emitter();
+
+    let server = server
+        .handler("echo", |params, _| Ok(params))
+        .typed_handler("add", |p: AddParams, _| Ok(add(&p.a, &p.b)))
+        .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("requested failure").to_owned()))
+        .handler("sleep", |p, ctx| {
+            let ms = p["ms"].as_u64().unwrap_or(0);
+            if ctx.cancelled_wait(Duration::from_millis(ms)) {
+                return Err("cancelled".into());
+            }
+            Ok(json!({ "slept": ms }))
+        })
+        .handler("emit", |p, ctx| {
+            let name = p["name"].as_str().ok_or("invalid params: missing \"name\"")?;
+            match p["count"].as_u64() {
+                Some(count) => (0..count).for_each(|i| {
+                    ctx.emit_event(name, i);
+                }),
+                None => {
+                    ctx.emit_event(name, &p["data"]);
+                }
+            }
+            Ok(json!(true))
+        })
+        .handler("stderr", |p, _| {
+            let mut err = std::io::stderr().lock();
+            if let Some(text) = p["text"].as_str() {
+                let _ = writeln!(err, "{}", text);
+            }
+            for line in p["lines"].as_array().into_iter().flatten() {
+                let _ = writeln!(err, "{}", line.as_str().map_or_else(|| line.to_string(), str::to_owned));
+            }
+            let _ = err.flush();
+            Ok(json!(true))
+        })
+        .handler("exit", |p, ctx| {
+            ctx.flush();
+            std::process::exit(p["code"].as_i64().unwrap_or(0) as i32)
+        })
+        .handler("abort", |_, _| std::process::abort())
+        .handler("panic", |p, _| panic!("{}", p["message"].as_str().unwrap_or("requested panic")))
+        .handler("big", |p, _| Ok(Value::String("x".repeat(p["bytes"].as_u64().unwrap_or(0) as usize))))
+        .stream_handler("count", |p, ctx| {
+            let p: CountParams = serde_json::from_value(p).map_err(|e| format!("invalid params: {}", e))?;
+            for i in 0..p.n {
+                if ctx.is_cancelled() || (p.delay_ms > 0 && i > 0 && ctx.cancelled_wait(Duration::from_millis(p.delay_ms))) {
+                    return Err("cancelled".into());
+                }
+                ctx.send_chunk(json!({ "i": i }));
+            }
+            Ok(json!({ "count": p.n }))
+        })
+        .stream_handler("stream_fail", |p, ctx| {
+            let after = p["after"].as_u64().unwrap_or(0);
+            for i in 0..after {
+                ctx.send_chunk(json!({ "i": i }));
+            }
+            Err(format!("stream failed after {} chunks", after))
+        })
+        .stream_handler("hash_files", files::hash_files)
+        .handler("garbage", |_, ctx| {
+            ctx.write_raw_line("this is not json");
+            Ok(json!(true))
+        })
+        .handler("pid", |_, _| Ok(json!(std::process::id())))
+        .typed_handler("start_ticker", move |p: TickerParams, _: &Context| {
+            let ticker = ticker.clone();
+            std::thread::spawn(move || {
+                for i in 0..p.count {
+                    std::thread::sleep(Duration::from_millis(p.interval_ms));
+                    ticker.emit_event("tick", i);
+                }
+            });
+            Ok(true)
+        });
+
+    let result = match mode {
+        Mode::Stdio => {
+            eprintln!("demo-backend: started (stdio)");
+            server.serve_stdio()
+        }
+        Mode::Socket(path) => {
+            eprintln!("demo-backend: started (socket {})", path);
+            server.serve_unix_socket(path)
+        }
+        Mode::Tcp(addr) => {
+            eprintln!("demo-backend: started (tcp {})", addr);
+            server.serve_tcp(addr)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("demo-backend: {}", e);
+        std::process::exit(1);
+    }
+}
+
+/// a + b, staying an integer when both are integers and the sum fits.
+fn add(a: &Number, b: &Number) -> Value {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        if let Some(sum) = x.checked_add(y) {
+            return json!(sum);
+        }
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        if let Some(sum) = x.checked_add(y) {
+            return json!(sum);
+        }
+    }
+    json!(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0))
+}
+
+enum Mode {
+    Stdio,
+    Socket(String),
+    Tcp(String),
+}
+
+fn parse_args() -> Result<Mode, String> {
+    let mut mode = Mode::Stdio;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--management" => {}
+            "--socket" => mode = Mode::Socket(args.next().ok_or("--socket needs a PATH")?),
+            "--tcp" => mode = Mode::Tcp(args.next().ok_or("--tcp needs an ADDR like 127.0.0.1:0")?),
+            other => eprintln!("demo-backend: ignoring unknown argument {:?}", other),
+        }
+    }
+    Ok(mode)
+}
