@@ -1,3 +1,3 @@
 #include "logging_p.h"
 
-Q_LOGGING_CATEGORY(lcQRustBridge, "qrustbridge")
+Q_LOGGING_CATEGORY(lcQRustBridge, "qrustbridge", QtWarningMsg)
