@@ -60,6 +60,7 @@ mod pool;
 mod server;
 mod shutdown;
 mod util;
+mod watchdog;
 mod wire;
 
 pub use context::Context;

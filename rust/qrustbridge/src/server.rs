@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, ToSocketAddrs};
 use std::path::Path;
+use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,9 +16,10 @@ use crate::connection::{run_connection, Entry, Shared};
 use crate::context::Context;
 use crate::events::{EventEmitter, Hub};
 use crate::net::{bind_unix, serve_listener, Listener};
-use crate::pool::{Pool, PoolConfig};
+use crate::pool::Pool;
 use crate::shutdown::{ShutdownGuard, ShutdownHandle, ShutdownState, StdinReader, StdoutWriter};
 use crate::util::log;
+use crate::watchdog::Watchdog;
 
 /// Default for [`Server::max_line_bytes`]: 50 MiB.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 50 * 1024 * 1024;
@@ -187,7 +189,7 @@ impl Server {
     }
 
     fn register(mut self, method: String, streaming: bool, f: Box<crate::connection::HandlerFn>) -> Server {
-        let entry = Entry { name: Arc::from(method.as_str()), streaming, f };
+        let entry = Entry { name: Arc::from(method.as_str()), streaming, f, slow: AtomicU32::new(0) };
         self.handlers.insert(method, Arc::new(entry));
         self
     }
@@ -205,17 +207,29 @@ impl Server {
     }
 
     fn into_shared(self) -> (Arc<Shared>, Arc<ShutdownState>, bool) {
-        let shared = Shared {
-            handlers: self.handlers,
-            ready_event: self.ready_event,
-            ready_data: self.ready_data,
-            cancel_method: self.cancel_method,
-            max_line_bytes: self.max_line_bytes,
-            shutdown_timeout: self.shutdown_timeout,
-            pool: Pool::new(PoolConfig::default()),
-            hub: self.hub,
-        };
-        (Arc::new(shared), self.shutdown, self.handle_signals)
+        let Server {
+            handlers,
+            ready_event,
+            ready_data,
+            cancel_method,
+            max_line_bytes,
+            shutdown_timeout,
+            handle_signals,
+            hub,
+            shutdown,
+        } = self;
+        let shared = Arc::new_cyclic(|weak| Shared {
+            handlers,
+            ready_event,
+            ready_data,
+            cancel_method,
+            max_line_bytes,
+            shutdown_timeout,
+            pool: Pool::default(),
+            hub,
+            watchdog: Watchdog::new(weak.clone()),
+        });
+        (shared, shutdown, handle_signals)
     }
 
     /// Serves a single client over the given streams: sends the ready
@@ -228,7 +242,7 @@ impl Server {
     /// your own. Returns the error that ended reading, if any.
     pub fn serve_io<R, W>(self, input: R, output: W) -> io::Result<()>
     where
-        R: Read,
+        R: Read + Send + 'static,
         W: Write + Send + 'static,
     {
         let (shared, _, _) = self.into_shared();

@@ -1,0 +1,342 @@
+//! Protocol behaviour of one connection, driven in memory through
+//! `Server::serve_io`: dispatch, errors, malformed input, limits, panics,
+//! streaming, events, cancellation, concurrency and end-of-input shutdown.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{err, ok, Client};
+use qrustbridge::serde_json::{json, Value};
+use qrustbridge::{Context, Server};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+struct AddParams {
+    a: i64,
+    b: i64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Opts {
+    verbose: bool,
+}
+
+#[derive(Serialize)]
+struct Sum {
+    sum: i64,
+}
+
+fn test_server() -> Server {
+    Server::new()
+        .handle_signals(false)
+        .handler("echo", |p, _| Ok(p))
+        .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("failed").to_owned()))
+        .handler("sleep", |p, ctx| {
+            let ms = p["ms"].as_u64().unwrap_or(0);
+            if ctx.cancelled_wait(Duration::from_millis(ms)) {
+                Err("cancelled".into())
+            } else {
+                Ok(json!({ "slept": ms }))
+            }
+        })
+        .handler("uncancellable_sleep", |p, _| {
+            std::thread::sleep(Duration::from_millis(p["ms"].as_u64().unwrap_or(0)));
+            Ok(json!(true))
+        })
+        .handler("panic", |_, _| panic!("boom"))
+        .typed_handler("add", |p: AddParams, _| Ok(Sum { sum: p.a + p.b }))
+        .typed_handler("opts", |o: Opts, _| Ok(o.verbose))
+        .stream_handler("count", |p, ctx| {
+            let n = p["n"].as_u64().unwrap_or(0);
+            for i in 0..n {
+                assert!(ctx.send_chunk(json!({ "i": i })));
+            }
+            Ok(json!({ "count": n }))
+        })
+        .handler("chunk_from_plain", |_, ctx| Ok(json!(ctx.send_chunk(1))))
+        .handler("notify", |p, ctx: &Context| {
+            ctx.emit_event("note", &p);
+            Ok(json!(ctx.id()))
+        })
+        .handler("raw", |_, ctx| {
+            ctx.write_raw_line("not json\nat all");
+            Ok(json!(true))
+        })
+}
+
+#[test]
+fn ready_event_comes_first_with_configured_name_and_data() {
+    let mut c = Client::start(test_server().ready_event("hello").ready_data(json!({"version": "9"})));
+    assert_eq!(c.recv(), json!({"event": "hello", "data": {"version": "9"}}));
+    let mut c2 = Client::start(test_server());
+    assert_eq!(c2.recv(), json!({"event": "ready", "data": {}}));
+    c.finish();
+    c2.finish();
+}
+
+#[test]
+fn answers_results_errors_and_unknown_methods() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    c.send("1", "echo", json!({"a": [1, "x", null]}));
+    assert_eq!(c.recv(), ok("1", json!({"a": [1, "x", null]})));
+    c.send("2", "fail", json!({"message": "nope"}));
+    assert_eq!(c.recv(), err("2", "nope"));
+    c.send("3", "missing", json!(null));
+    assert_eq!(c.recv(), err("3", "unknown method: missing"));
+    // Params may be absent: the handler sees null.
+    c.send_raw(b"{\"id\":\"4\",\"method\":\"echo\"}\n");
+    assert_eq!(c.recv(), ok("4", Value::Null));
+    // Byte-exact response shape.
+    c.send_raw(b"{\"id\":\"5\",\"method\":\"echo\",\"params\":\"s\"}\n");
+    assert_eq!(c.recv_line(), r#"{"id":"5","success":true,"result":"s"}"#);
+    c.finish();
+}
+
+#[test]
+fn typed_handlers_deserialize_params_or_report_them_invalid() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    c.send("1", "add", json!({"a": 2, "b": 40}));
+    assert_eq!(c.recv(), ok("1", json!({"sum": 42})));
+    c.send("2", "add", json!({"a": "two"}));
+    let v = c.recv();
+    assert_eq!(v["success"], false);
+    assert!(v["error"].as_str().unwrap().starts_with("invalid params: "), "{}", v);
+    // No params at all: a struct with defaults still works.
+    c.send_raw(b"{\"id\":\"3\",\"method\":\"opts\"}\n");
+    assert_eq!(c.recv(), ok("3", json!(false)));
+    c.send("4", "opts", json!({"verbose": true}));
+    assert_eq!(c.recv(), ok("4", json!(true)));
+    c.finish();
+}
+
+#[test]
+fn malformed_lines_are_answered_when_the_id_is_known_and_never_kill_the_server() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    // No id recoverable: logged to stderr, no answer.
+    c.send_raw(b"this is not json\n[1,2,3]\n\"str\"\n{\"method\":\"echo\"}\n\n   \n");
+    c.send_raw(b"\xff\xfe\xfd\n");
+    // Id recoverable: error responses.
+    c.send_raw(b"{\"id\":\"m\"}\n");
+    c.send_raw(b"{\"id\":\"n\",\"method\":17}\n");
+    c.send_raw(b"{\"id\":\"t\",\"method\":\"echo\",\"params\":{\n");
+    c.send_raw(b"{\"id\":\"u\",\"method\":\"echo\",\"params\":\"\xff\"}\n");
+    c.send("ok", "echo", json!(1));
+    let m = c.recv();
+    assert_eq!(m["id"], "m");
+    assert_eq!(m["error"], "invalid request: missing or non-string \"method\"");
+    assert_eq!(c.recv()["id"], "n");
+    let t = c.recv();
+    assert_eq!(t["id"], "t");
+    assert!(t["error"].as_str().unwrap().starts_with("invalid request: not JSON"));
+    assert_eq!(c.recv(), err("u", "invalid request: line is not valid UTF-8"));
+    assert_eq!(c.recv(), ok("ok", json!(1)));
+    c.finish();
+}
+
+#[test]
+fn over_long_lines_are_skipped_and_answered_only_with_a_known_id() {
+    let mut c = Client::start(test_server().max_line_bytes(1000));
+    c.expect_ready();
+    let pad = "x".repeat(5000);
+    // Id not at the front: cannot be answered.
+    c.send_raw(format!("{{\"method\":\"echo\",\"params\":\"{}\",\"id\":\"a\"}}\n", pad).as_bytes());
+    // Id at the front (how QJsonDocument writes it): answered with an error.
+    c.send_raw(format!("{{\"id\":\"b\",\"method\":\"echo\",\"params\":\"{}\"}}\n", pad).as_bytes());
+    // Exactly at the limit: accepted.
+    let head = "{\"id\":\"c\",\"method\":\"echo\",\"params\":\"";
+    let fill = "y".repeat(1000 - head.len() - 2);
+    c.send_raw(format!("{}{}\"}}\n", head, fill).as_bytes());
+    let b = c.recv();
+    assert_eq!(b["id"], "b");
+    assert_eq!(b["success"], false);
+    assert!(b["error"].as_str().unwrap().contains("exceeds the limit of 1000 bytes"), "{}", b);
+    assert_eq!(c.recv(), ok("c", json!(fill)));
+    c.finish();
+}
+
+#[test]
+fn a_panicking_handler_becomes_an_error_and_the_server_keeps_serving() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    c.send("p", "panic", Value::Null);
+    assert_eq!(c.recv(), err("p", "handler panicked: boom"));
+    c.send("p2", "panic", Value::Null);
+    assert_eq!(c.recv(), err("p2", "handler panicked: boom"));
+    c.send("e", "echo", json!("still here"));
+    assert_eq!(c.recv(), ok("e", json!("still here")));
+    c.finish();
+}
+
+#[test]
+fn stream_chunks_arrive_in_order_before_the_final_response() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    c.send("s", "count", json!({"n": 500}));
+    for i in 0..500 {
+        assert_eq!(c.recv(), json!({"id": "s", "stream": true, "data": {"i": i}}));
+    }
+    assert_eq!(c.recv(), ok("s", json!({"count": 500})));
+    // Plain handlers cannot send chunks.
+    c.send("p", "chunk_from_plain", Value::Null);
+    assert_eq!(c.recv(), ok("p", json!(false)));
+    c.finish();
+}
+
+#[test]
+fn events_go_out_in_order_with_responses() {
+    let server = test_server();
+    let emitter = server.event_emitter();
+    assert_eq!(emitter.emit_event("early", 1), 0, "no client yet: dropped");
+    let mut c = Client::start(server);
+    c.expect_ready();
+    c.send("n", "notify", json!({"x": 1}));
+    assert_eq!(c.recv(), json!({"event": "note", "data": {"x": 1}}));
+    assert_eq!(c.recv(), ok("n", json!("n")));
+    // The emitter reaches the client once it is connected.
+    c.send("sync", "echo", Value::Null);
+    c.recv();
+    assert_eq!(emitter.emit_event("tick", json!([1, 2])), 1);
+    assert_eq!(c.recv(), json!({"event": "tick", "data": [1, 2]}));
+    c.send("r", "raw", Value::Null);
+    assert_eq!(c.recv_line(), "not json at all");
+    assert_eq!(c.recv(), ok("r", json!(true)));
+    c.finish();
+}
+
+#[test]
+fn cancel_sets_the_token_of_the_running_request() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    let start = Instant::now();
+    c.send("long", "sleep", json!({"ms": 10_000}));
+    c.send("c1", "$/cancel", json!({"id": "long"}));
+    let mut others = Vec::new();
+    let cancel = c.response_of("c1", &mut others);
+    assert_eq!(cancel, ok("c1", Value::Null));
+    let long = if others.is_empty() { c.recv() } else { others.remove(0) };
+    assert_eq!(long, err("long", "cancelled"));
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    // Cancelling something unknown is still answered with success.
+    c.send("c2", "$/cancel", json!({"id": "nothing"}));
+    assert_eq!(c.recv(), ok("c2", Value::Null));
+    c.send("c3", "$/cancel", json!({}));
+    assert_eq!(c.recv()["success"], false);
+    c.finish();
+}
+
+#[test]
+fn cancel_method_is_configurable_and_can_be_disabled() {
+    let mut c = Client::start(test_server().cancel_method("stop"));
+    c.expect_ready();
+    c.send("long", "sleep", json!({"ms": 10_000}));
+    c.send("c", "stop", json!({"id": "long"}));
+    let mut others = Vec::new();
+    assert_eq!(c.response_of("c", &mut others), ok("c", Value::Null));
+    let long = if others.is_empty() { c.recv() } else { others.remove(0) };
+    assert_eq!(long, err("long", "cancelled"));
+    c.finish();
+
+    let mut c = Client::start(test_server().cancel_method(""));
+    c.expect_ready();
+    c.send("c", "$/cancel", json!({"id": "x"}));
+    assert_eq!(c.recv(), err("c", "unknown method: $/cancel"));
+    c.finish();
+}
+
+#[test]
+fn a_slow_request_does_not_block_a_quick_one() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    let start = Instant::now();
+    c.send("slow", "uncancellable_sleep", json!({"ms": 700}));
+    c.send("quick", "echo", json!(1));
+    assert_eq!(c.recv(), ok("quick", json!(1)));
+    let quick = start.elapsed();
+    assert!(quick < Duration::from_millis(300), "quick answered after {:?}", quick);
+    assert_eq!(c.recv(), ok("slow", json!(true)));
+    c.finish();
+}
+
+#[test]
+fn many_slow_requests_run_concurrently() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    let start = Instant::now();
+    for i in 0..100 {
+        c.send(&format!("s{}", i), "uncancellable_sleep", json!({"ms": 200}));
+    }
+    c.send("quick", "echo", Value::Null);
+    let mut seen = 0;
+    let mut quick_at = None;
+    while seen < 101 {
+        let v = c.recv();
+        assert_eq!(v["success"], true, "{}", v);
+        if v["id"] == "quick" {
+            quick_at = Some(start.elapsed());
+        }
+        seen += 1;
+    }
+    let took = start.elapsed();
+    assert!(took < Duration::from_millis(1200), "100 x 200 ms took {:?}", took);
+    let quick_at = quick_at.unwrap();
+    assert!(quick_at < Duration::from_millis(300), "quick request waited {:?}", quick_at);
+    c.finish();
+}
+
+#[test]
+fn pipelined_quick_requests_are_all_answered() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    let n = 20_000;
+    let mut batch = String::new();
+    for i in 0..n {
+        batch.push_str(&format!("{{\"id\":\"{}\",\"method\":\"echo\",\"params\":{}}}\n", i, i));
+    }
+    let writer = {
+        let mut tx = c.sender();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            tx.write_all(batch.as_bytes()).unwrap();
+        })
+    };
+    // Quick requests are answered in order in practice, but the protocol
+    // does not promise it (a request delayed by the OS may be overtaken),
+    // so only completeness is checked.
+    let mut got: Vec<i64> = (0..n)
+        .map(|_| {
+            let v = c.recv();
+            assert_eq!(v["success"], true);
+            assert_eq!(v["id"], v["result"].to_string());
+            v["result"].as_i64().unwrap()
+        })
+        .collect();
+    got.sort_unstable();
+    assert!(got.iter().copied().eq(0..n as i64));
+    writer.join().unwrap();
+    c.finish();
+}
+
+#[test]
+fn end_of_input_lets_running_requests_finish() {
+    let mut c = Client::start(test_server());
+    c.expect_ready();
+    c.send("s", "sleep", json!({"ms": 300}));
+    let (rest, took) = c.finish();
+    assert_eq!(rest, vec![ok("s", json!({"slept": 300}))]);
+    assert!(took >= Duration::from_millis(250), "returned before the request finished: {:?}", took);
+}
+
+#[test]
+fn end_of_input_cancels_requests_that_outlive_the_shutdown_timeout() {
+    let mut c = Client::start(test_server().shutdown_timeout(Duration::from_millis(200)));
+    c.expect_ready();
+    c.send("s", "sleep", json!({"ms": 30_000}));
+    let (rest, took) = c.finish();
+    assert_eq!(rest, vec![err("s", "cancelled")]);
+    assert!(took < Duration::from_secs(2), "took {:?}", took);
+}

@@ -1,0 +1,44 @@
+//! A flood of quick requests must not create a flood of threads. Kept in
+//! its own test binary so that the thread count of the process is not
+//! disturbed by other tests.
+
+mod common;
+
+use common::Client;
+use qrustbridge::serde_json::Value;
+use qrustbridge::Server;
+
+fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+}
+
+#[test]
+fn pipelined_quick_requests_use_a_constant_number_of_threads() {
+    let before = thread_count();
+    let mut c = Client::start(Server::new().handle_signals(false).handler("echo", |p, _| Ok(p)));
+    c.expect_ready();
+    let n = 50_000;
+    let mut batch = String::with_capacity(n * 48);
+    for i in 0..n {
+        batch.push_str(&format!("{{\"id\":\"{}\",\"method\":\"echo\",\"params\":[{}]}}\n", i, i));
+    }
+    let mut tx = c.sender();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        tx.write_all(batch.as_bytes()).unwrap();
+    });
+    let mut peak = 0;
+    for i in 0..n {
+        let v: Value = c.recv();
+        assert_eq!(v["success"], true);
+        if i % 1000 == 0 {
+            peak = peak.max(thread_count());
+        }
+    }
+    writer.join().unwrap();
+    c.finish();
+    // serve_io thread + writer + watchdog + our writer thread, plus a few
+    // reader hand-offs if the OS paused a handler for over a millisecond.
+    eprintln!("threads: {} before, {} peak", before, peak);
+    assert!(peak <= before + 10, "threads: {} before, {} peak", before, peak);
+}
