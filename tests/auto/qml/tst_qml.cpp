@@ -1,0 +1,84 @@
+// QML test runner for the RustBridge element (tst_*.qml in this directory).
+// Gives every test engine two context properties:
+//   demoBackendPath  path of the Rust demo backend ($DEMO_BACKEND_PATH, else the build-time path)
+//   socketDaemon     starts/stops "demo-backend --socket <path>" for connectToServer() tests
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtQml/QQmlContext>
+#include <QtQml/QQmlEngine>
+#include <QtQuickTest/quicktest.h>
+
+static QString demoBackendPath()
+{
+    const QString fromEnv = qEnvironmentVariable("DEMO_BACKEND_PATH");
+    return fromEnv.isEmpty() ? QStringLiteral(DEMO_BACKEND_PATH) : fromEnv;
+}
+
+// A demo backend daemon on a local socket; test-only, so blocking waits are fine here.
+class SocketDaemon : public QObject
+{
+    Q_OBJECT
+public:
+    ~SocketDaemon() override { stop(); }
+
+    // Starts the daemon (if not running) and returns its socket path once it listens, "" on failure.
+    Q_INVOKABLE QString start()
+    {
+        if (m_process.state() != QProcess::NotRunning)
+            return socketPath();
+        QFile::remove(socketPath());
+        m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
+        m_process.start(demoBackendPath(), {QStringLiteral("--socket"), socketPath()});
+        if (!m_process.waitForStarted(5000))
+            return QString();
+        QDeadlineTimer deadline(10000);
+        while (!deadline.hasExpired()) {
+            m_process.waitForReadyRead(50);
+            m_stderr += m_process.readAllStandardError();
+            if (m_stderr.contains("listening on") && QFileInfo::exists(socketPath()))
+                return socketPath();
+            if (m_process.state() == QProcess::NotRunning)
+                break;
+        }
+        qWarning("socket daemon did not start: %s", m_stderr.constData());
+        return QString();
+    }
+
+    Q_INVOKABLE void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.kill();
+        m_process.waitForFinished(5000);
+        m_stderr.clear();
+    }
+
+    Q_INVOKABLE QString socketPath() const { return m_dir.filePath(QStringLiteral("demo.sock")); }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    QByteArray m_stderr;
+};
+
+class Setup : public QObject
+{
+    Q_OBJECT
+public Q_SLOTS:
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->rootContext()->setContextProperty(QStringLiteral("demoBackendPath"), demoBackendPath());
+        engine->rootContext()->setContextProperty(QStringLiteral("socketDaemon"), &m_daemon);
+    }
+
+private:
+    SocketDaemon m_daemon;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(qml, Setup)
+
+#include "tst_qml.moc"
