@@ -1,0 +1,194 @@
+// Proves QRustJsConverter's mapping in both directions: JSON types become the
+// same JavaScript types (integers stay numbers), JavaScript follows
+// JSON.stringify's rules (undefined/functions/NaN/toJSON), integral numbers
+// are written as JSON integers, and cycles / excessive depth are errors.
+#include "qrustjsconverter.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtQml/QJSEngine>
+#include <QtTest/QTest>
+
+#include <cmath>
+
+class tst_QRustJsConverter : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void toJsKeepsTypes();
+    void toJsBuildsContainers();
+    void toJsonFromExpression_data();
+    void toJsonFromExpression();
+    void integralNumbersBecomeJsonIntegers_data();
+    void integralNumbersBecomeJsonIntegers();
+    void cycleIsAnError();
+    void tooDeepIsAnError();
+    void throwingToJsonIsAnError();
+    void sequencesBecomeArrays();
+    void roundTripIsIdentity();
+
+private:
+    static QByteArray compact(const QJsonValue &value);
+    QJSEngine m_engine;
+};
+
+QByteArray tst_QRustJsConverter::compact(const QJsonValue &value)
+{
+    // Wrap in an array: QJsonDocument only serializes containers.
+    return QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+}
+
+void tst_QRustJsConverter::toJsKeepsTypes()
+{
+    QJSValue v = QRustJsConverter::toJs(&m_engine, QJsonValue(QJsonValue::Null));
+    QVERIFY(v.isNull());
+    v = QRustJsConverter::toJs(&m_engine, QJsonValue(true));
+    QVERIFY(v.isBool());
+    QCOMPARE(v.toBool(), true);
+    v = QRustJsConverter::toJs(&m_engine, QJsonValue(qint64(9007199254740991LL)));
+    QVERIFY(v.isNumber());
+    QCOMPARE(v.toNumber(), 9007199254740991.0);
+    v = QRustJsConverter::toJs(&m_engine, QJsonValue(2.5));
+    QVERIFY(v.isNumber());
+    QCOMPARE(v.toNumber(), 2.5);
+    v = QRustJsConverter::toJs(&m_engine, QJsonValue(QStringLiteral("é😀")));
+    QVERIFY(v.isString());
+    QCOMPARE(v.toString(), QStringLiteral("é😀"));
+    QVERIFY(QRustJsConverter::toJs(&m_engine, QJsonValue(QJsonValue::Undefined)).isUndefined());
+}
+
+void tst_QRustJsConverter::toJsBuildsContainers()
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(R"({"n":42,"list":[1,"two",null,{"deep":[true]}]})");
+    const QJSValue v = QRustJsConverter::toJs(&m_engine, doc.object());
+    QVERIFY(v.isObject());
+    QVERIFY(!v.isArray());
+    QVERIFY(v.property(QStringLiteral("n")).isNumber());
+    const QJSValue list = v.property(QStringLiteral("list"));
+    QVERIFY(list.isArray());
+    QCOMPARE(list.property(QStringLiteral("length")).toInt(), 4);
+    QVERIFY(list.property(2).isNull());
+    QVERIFY(list.property(3).property(QStringLiteral("deep")).isArray());
+    // The engine sees plain JavaScript data.
+    QJSValue stringify = m_engine.evaluate(QStringLiteral("(function (v) { return JSON.stringify(v); })"));
+    QCOMPARE(stringify.call({v}).toString(), QStringLiteral(R"({"n":42,"list":[1,"two",null,{"deep":[true]}]})"));
+}
+
+void tst_QRustJsConverter::toJsonFromExpression_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<QByteArray>("json");  // compact, inside [ ]
+    QTest::newRow("null") << "null" << QByteArray("[null]");
+    QTest::newRow("undefined -> null") << "undefined" << QByteArray("[null]");
+    QTest::newRow("function -> null") << "(function () {})" << QByteArray("[null]");
+    QTest::newRow("true") << "true" << QByteArray("[true]");
+    QTest::newRow("int") << "42" << QByteArray("[42]");
+    QTest::newRow("float") << "0.1" << QByteArray("[0.1]");
+    QTest::newRow("NaN -> null") << "NaN" << QByteArray("[null]");
+    QTest::newRow("Infinity -> null") << "-Infinity" << QByteArray("[null]");
+    QTest::newRow("string") << "'a\"b'" << QByteArray(R"(["a\"b"])");
+    QTest::newRow("array holes") << "[undefined, function () {}, 1]" << QByteArray("[[null,null,1]]");
+    QTest::newRow("object drops undefined") << "({a: undefined, f: function () {}, b: 1})" << QByteArray(R"([{"b":1}])");
+    QTest::newRow("nested") << "({a: [1, {b: [null, true]}], c: 'x'})" << QByteArray(R"([{"a":[1,{"b":[null,true]}],"c":"x"}])");
+    QTest::newRow("Date") << "new Date(Date.UTC(2020, 0, 2, 3, 4, 5, 6))" << QByteArray(R"(["2020-01-02T03:04:05.006Z"])");
+    QTest::newRow("toJSON") << "({toJSON: function () { return [1, 2]; }})" << QByteArray("[[1,2]]");
+    QTest::newRow("toJSON result's toJSON is not called") << "({toJSON: function () { return {toJSON: 5}; }})" << QByteArray(R"([{"toJSON":5}])");
+    QTest::newRow("shared, acyclic") << "(function () { var s = {v: 1}; return [s, s]; })()" << QByteArray(R"([[{"v":1},{"v":1}]])");
+    QTest::newRow("object with length") << "({length: 2})" << QByteArray(R"([{"length":2}])");
+}
+
+void tst_QRustJsConverter::toJsonFromExpression()
+{
+    QFETCH(QString, expression);
+    QFETCH(QByteArray, json);
+    const QJSValue value = m_engine.evaluate(expression);
+    QVERIFY2(!value.isError(), qPrintable(value.toString()));
+    QString error = QStringLiteral("not cleared");
+    const QJsonValue result = QRustJsConverter::toJson(value, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(compact(result), json);
+}
+
+void tst_QRustJsConverter::integralNumbersBecomeJsonIntegers_data()
+{
+    QTest::addColumn<double>("number");
+    QTest::addColumn<bool>("integer");
+    QTest::newRow("0") << 0.0 << true;
+    QTest::newRow("-0 stays a double") << -0.0 << false;
+    QTest::newRow("42") << 42.0 << true;
+    QTest::newRow("-7") << -7.0 << true;
+    QTest::newRow("2^53-1") << 9007199254740991.0 << true;
+    QTest::newRow("2^53") << 9007199254740992.0 << true;
+    QTest::newRow("1e20 beyond exact range") << 1e20 << false;
+    QTest::newRow("0.5") << 0.5 << false;
+}
+
+void tst_QRustJsConverter::integralNumbersBecomeJsonIntegers()
+{
+    QFETCH(double, number);
+    QFETCH(bool, integer);
+    QString error;
+    const QJsonValue json = QRustJsConverter::toJson(QJSValue(number), &error);
+    QVERIFY(error.isEmpty());
+    QVERIFY(json.isDouble());
+    // QJsonValue keeps integers as qint64 internally; toVariant() reveals which.
+    QCOMPARE(json.toVariant().metaType() == QMetaType::fromType<qlonglong>(), integer);
+    QCOMPARE(json.toDouble(), number);
+    QCOMPARE(std::signbit(json.toDouble()), std::signbit(number));
+}
+
+void tst_QRustJsConverter::cycleIsAnError()
+{
+    const QJSValue cyclic = m_engine.evaluate(QStringLiteral("(function () { var o = {a: [1]}; o.a.push(o); return o; })()"));
+    QString error;
+    const QJsonValue json = QRustJsConverter::toJson(cyclic, &error);
+    QVERIFY(json.isUndefined());
+    QVERIFY2(error.contains(QStringLiteral("cyclic")), qPrintable(error));
+}
+
+void tst_QRustJsConverter::tooDeepIsAnError()
+{
+    const QString make = QStringLiteral("(function (n) { var v = 1; for (var i = 0; i < n; ++i) v = [v]; return v; })");
+    QString error;
+    QRustJsConverter::toJson(m_engine.evaluate(make).call({QRustJsConverter::maxDepth()}), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QJsonValue json = QRustJsConverter::toJson(m_engine.evaluate(make).call({QRustJsConverter::maxDepth() + 1}), &error);
+    QVERIFY(json.isUndefined());
+    QVERIFY2(error.contains(QString::number(QRustJsConverter::maxDepth())), qPrintable(error));
+}
+
+void tst_QRustJsConverter::throwingToJsonIsAnError()
+{
+    QString error;
+    QRustJsConverter::toJson(m_engine.evaluate(QStringLiteral("({toJSON: function () { throw new Error('nope'); }})")), &error);
+    QVERIFY2(error.contains(QStringLiteral("nope")), qPrintable(error));
+}
+
+void tst_QRustJsConverter::sequencesBecomeArrays()
+{
+    QString error;
+    const QJsonValue list = QRustJsConverter::toJson(
+        m_engine.toScriptValue(QStringList{QStringLiteral("a"), QStringLiteral("b")}), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(compact(list), QByteArray(R"([["a","b"]])"));
+    const QJsonValue variants = QRustJsConverter::toJson(
+        m_engine.toScriptValue(QVariantList{1, QStringLiteral("x"), true}), &error);
+    QCOMPARE(compact(variants), QByteArray(R"([[1,"x",true]])"));
+}
+
+void tst_QRustJsConverter::roundTripIsIdentity()
+{
+    const QByteArray text = R"({"a":[1,2.5,-3,"é😀",null,true,false,{"b":{}}],"big":9007199254740991,"e":[],"s":""})";
+    const QJsonValue original = QJsonDocument::fromJson(text).object();
+    QString error;
+    const QJsonValue back = QRustJsConverter::toJson(QRustJsConverter::toJs(&m_engine, original), &error);
+    QVERIFY(error.isEmpty());
+    QCOMPARE(back, original);
+    QCOMPARE(QJsonDocument(back.toObject()).toJson(QJsonDocument::Compact),
+             QJsonDocument(original.toObject()).toJson(QJsonDocument::Compact));
+}
+
+QTEST_GUILESS_MAIN(tst_QRustJsConverter)
+
+#include "tst_qrustjsconverter.moc"
