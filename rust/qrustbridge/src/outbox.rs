@@ -7,7 +7,7 @@
 //! and bursts of small messages cost one `write()` per buffer instead of one
 //! per message.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, ErrorKind, Write};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -181,7 +181,10 @@ impl Outbox {
                 self.mark_flushed(target, true, false);
             }
             Err(e) => {
-                log(&format!("output failed, dropping further messages on this connection: {}", e));
+                // A peer that went away is routine; anything else is worth a line.
+                if !matches!(e.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset) {
+                    log(&format!("output failed, dropping further messages on this connection: {}", e));
+                }
                 self.mark_flushed(0, true, true);
                 on_fail();
             }

@@ -40,10 +40,14 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 /// }
 /// ```
 ///
-/// Every handler runs on a worker thread of a shared pool that grows when
-/// all workers are stuck in slow handlers, so a slow request never holds up
-/// a quick one, and a flood of quick requests never creates a flood of
-/// threads.
+/// Threads: a handler runs on the thread that read its request, so quick
+/// requests cost no thread hand-off. When a handler blocks for more than
+/// about a millisecond (or computes for more than 20 ms), reading moves on
+/// to another thread, and later calls of that method start on their own
+/// threads right away. A slow request therefore never holds up a quick
+/// one, and a flood of quick requests never creates a flood of threads.
+/// Handlers must be `Send + Sync`: several may run at once.
+#[must_use = "a Server does nothing until one of its serve_* methods is called"]
 pub struct Server {
     handlers: HashMap<String, Arc<Entry>>,
     ready_event: String,

@@ -1,0 +1,340 @@
+//! The demo-backend binary as the C++ side sees it: a child process over
+//! stdio, a Unix socket daemon and a TCP daemon, including exit codes,
+//! signals and the methods the C++ tests rely on.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_demo-backend");
+
+struct Backend {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+    stderr: Receiver<String>,
+}
+
+impl Backend {
+    fn spawn(args: &[&str]) -> Backend {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn demo-backend");
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let err = BufReader::new(child.stderr.take().unwrap());
+        let (tx, stderr) = channel();
+        std::thread::spawn(move || {
+            for line in err.lines() {
+                match line {
+                    Ok(l) => {
+                        if tx.send(l).is_err() {
+                            break;
+                        }
+                    }
+                    Err(_) => break,
+                }
+            }
+        });
+        Backend { child, stdin, stdout, stderr }
+    }
+
+    fn send(&mut self, id: &str, method: &str, params: Value) {
+        let line = json!({"id": id, "method": method, "params": params}).to_string();
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn recv_line(&mut self) -> String {
+        let mut line = String::new();
+        assert!(self.stdout.read_line(&mut line).unwrap() > 0, "backend closed stdout");
+        line.trim_end_matches('\n').to_owned()
+    }
+
+    fn recv(&mut self) -> Value {
+        serde_json::from_str(&self.recv_line()).unwrap()
+    }
+
+    fn call(&mut self, id: &str, method: &str, params: Value) -> Value {
+        self.send(id, method, params);
+        self.recv()
+    }
+
+    /// Waits for a stderr line containing `needle`.
+    fn stderr_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self.stderr.recv_timeout(left).unwrap_or_else(|_| panic!("no stderr line with {:?}", needle));
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+
+    fn wait_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("backend did not exit within {:?}", limit);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn signal(&self, sig: &str) {
+        let ok = Command::new("kill").args(["-s", sig, &self.child.id().to_string()]).status().unwrap();
+        assert!(ok.success());
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ok(id: &str, result: Value) -> Value {
+    json!({"id": id, "success": true, "result": result})
+}
+
+fn err(id: &str, error: &str) -> Value {
+    json!({"id": id, "success": false, "error": error})
+}
+
+#[test]
+fn stdio_ready_and_basic_methods() {
+    let mut b = Backend::spawn(&["--management"]);
+    b.stderr_line("demo-backend: started (stdio)");
+    let ready = b.recv();
+    assert_eq!(ready["event"], "ready");
+    assert_eq!(ready["data"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(ready["data"]["pid"], b.child.id());
+
+    assert_eq!(b.call("1", "echo", json!({"a": [1, 2]})), ok("1", json!({"a": [1, 2]})));
+    assert_eq!(b.call("2", "add", json!({"a": 2, "b": 3})), ok("2", json!(5)));
+    assert_eq!(b.call("3", "add", json!({"a": 0.5, "b": 2})), ok("3", json!(2.5)));
+    assert_eq!(b.call("4", "fail", json!({"message": "boom"})), err("4", "boom"));
+    assert_eq!(b.call("5", "fail", Value::Null), err("5", "requested failure"));
+    assert_eq!(b.call("6", "panic", Value::Null), err("6", "handler panicked: requested panic"));
+    assert_eq!(b.call("7", "nope", Value::Null), err("7", "unknown method: nope"));
+    assert_eq!(b.call("8", "pid", Value::Null), ok("8", json!(b.child.id())));
+    assert_eq!(b.call("9", "big", json!({"bytes": 5})), ok("9", json!("xxxxx")));
+    assert_eq!(b.call("10", "sleep", json!({"ms": 10})), ok("10", json!({"slept": 10})));
+
+    b.send("11", "garbage", Value::Null);
+    assert_eq!(b.recv_line(), "this is not json");
+    assert_eq!(b.recv(), ok("11", json!(true)));
+
+    assert_eq!(b.call("12", "stderr", json!({"text": "hello", "lines": ["one", "two"]})), ok("12", json!(true)));
+    b.stderr_line("hello");
+    b.stderr_line("one");
+    b.stderr_line("two");
+
+    b.send("13", "emit", json!({"name": "ev", "data": {"k": 1}}));
+    assert_eq!(b.recv(), json!({"event": "ev", "data": {"k": 1}}));
+    assert_eq!(b.recv(), ok("13", json!(true)));
+    b.send("14", "emit", json!({"name": "n", "count": 3}));
+    for i in 0..3 {
+        assert_eq!(b.recv(), json!({"event": "n", "data": i}));
+    }
+    assert_eq!(b.recv(), ok("14", json!(true)));
+
+    // stdin EOF: clean exit 0.
+    drop(b.stdin.take());
+    assert_eq!(b.wait_exit(Duration::from_secs(5)).code(), Some(0));
+}
+
+#[test]
+fn big_result_is_exact() {
+    let mut b = Backend::spawn(&[]);
+    b.recv();
+    let n = 3 * 1024 * 1024 + 7;
+    let v = b.call("b", "big", json!({"bytes": n}));
+    let s = v["result"].as_str().unwrap();
+    assert_eq!(s.len(), n);
+    assert!(s.bytes().all(|c| c == b'x'));
+}
+
+#[test]
+fn streams_counts_failures_and_ticks() {
+    let mut b = Backend::spawn(&[]);
+    b.recv();
+    b.send("c", "count", json!({"n": 4, "delayMs": 5}));
+    for i in 0..4 {
+        assert_eq!(b.recv(), json!({"id": "c", "stream": true, "data": {"i": i}}));
+    }
+    assert_eq!(b.recv(), ok("c", json!({"count": 4})));
+
+    b.send("f", "stream_fail", json!({"after": 2}));
+    assert_eq!(b.recv()["data"], json!({"i": 0}));
+    assert_eq!(b.recv()["data"], json!({"i": 1}));
+    assert_eq!(b.recv(), err("f", "stream failed after 2 chunks"));
+
+    assert_eq!(b.call("t", "start_ticker", json!({"intervalMs": 10, "count": 3})), ok("t", json!(true)));
+    for i in 0..3 {
+        assert_eq!(b.recv(), json!({"event": "tick", "data": i}));
+    }
+}
+
+#[test]
+fn cancel_stops_sleep_and_count() {
+    let mut b = Backend::spawn(&[]);
+    b.recv();
+    let start = Instant::now();
+    b.send("s", "sleep", json!({"ms": 20_000}));
+    b.send("k", "count", json!({"n": 1_000_000, "delayMs": 10}));
+    std::thread::sleep(Duration::from_millis(50));
+    b.send("c1", "$/cancel", json!({"id": "s"}));
+    b.send("c2", "$/cancel", json!({"id": "k"}));
+    let mut finals = Vec::new();
+    while finals.len() < 4 {
+        let v = b.recv();
+        if v.get("stream").is_none() {
+            finals.push(v);
+        }
+    }
+    assert!(finals.contains(&err("s", "cancelled")), "{:?}", finals);
+    assert!(finals.contains(&err("k", "cancelled")), "{:?}", finals);
+    assert!(finals.contains(&ok("c1", Value::Null)));
+    assert!(finals.contains(&ok("c2", Value::Null)));
+    assert!(start.elapsed() < Duration::from_secs(3));
+}
+
+#[test]
+fn hash_files_walks_a_directory() {
+    let dir = std::env::temp_dir().join(format!("qrb-hash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.txt"), b"a").unwrap();
+    std::fs::write(dir.join("sub/empty"), b"").unwrap();
+    let mut b = Backend::spawn(&[]);
+    b.recv();
+    b.send("h", "hash_files", json!({"path": dir.to_str().unwrap()}));
+    // FNV-1a 64 of "a" and of nothing (the offset basis).
+    assert_eq!(
+        b.recv()["data"],
+        json!({"file": "a.txt", "bytes": 1, "hash": "af63dc4c8601ec8c", "done": 1, "total": 2})
+    );
+    assert_eq!(
+        b.recv()["data"],
+        json!({"file": "sub/empty", "bytes": 0, "hash": "cbf29ce484222325", "done": 2, "total": 2})
+    );
+    assert_eq!(b.recv(), ok("h", json!({"files": 2, "bytes": 1})));
+    let missing = b.call("m", "hash_files", json!({"path": dir.join("nope").to_str().unwrap()}));
+    assert_eq!(missing["success"], false);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn exit_flushes_and_uses_the_code() {
+    let mut b = Backend::spawn(&[]);
+    b.recv();
+    b.send("1", "echo", json!("before"));
+    b.send("2", "exit", json!({"code": 3}));
+    assert_eq!(b.recv(), ok("1", json!("before")));
+    assert_eq!(b.wait_exit(Duration::from_secs(5)).code(), Some(3));
+}
+
+#[test]
+fn abort_is_a_crash() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut b = Backend::spawn(&[]);
+    b.recv();
+    b.send("1", "abort", Value::Null);
+    let status = b.wait_exit(Duration::from_secs(5));
+    assert_eq!(status.signal(), Some(6), "{:?}", status);
+}
+
+#[test]
+fn sigterm_is_a_graceful_exit() {
+    let mut b = Backend::spawn(&[]);
+    b.recv();
+    b.send("s", "sleep", json!({"ms": 200}));
+    std::thread::sleep(Duration::from_millis(50));
+    b.signal("TERM");
+    // The running request still completes, then the process exits 0.
+    assert_eq!(b.recv(), ok("s", json!({"slept": 200})));
+    assert_eq!(b.wait_exit(Duration::from_secs(5)).code(), Some(0));
+}
+
+#[test]
+fn unix_socket_daemon() {
+    let dir = std::env::temp_dir().join(format!("qrb-demo-sock-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join("demo.sock");
+    let mut b = Backend::spawn(&["--socket", path.to_str().unwrap()]);
+    b.stderr_line("listening on");
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+
+    let mut clients: Vec<BufReader<UnixStream>> =
+        (0..2).map(|_| BufReader::new(UnixStream::connect(&path).unwrap())).collect();
+    for (i, c) in clients.iter_mut().enumerate() {
+        let mut line = String::new();
+        c.read_line(&mut line).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&line).unwrap()["event"], "ready");
+        let req = format!("{{\"id\":\"1\",\"method\":\"echo\",\"params\":{}}}\n", i);
+        c.get_mut().write_all(req.as_bytes()).unwrap();
+    }
+    for (i, c) in clients.iter_mut().enumerate() {
+        let mut line = String::new();
+        c.read_line(&mut line).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&line).unwrap(), ok("1", json!(i)));
+    }
+    // Broadcast ticks reach every client.
+    clients[0].get_mut().write_all(b"{\"id\":\"t\",\"method\":\"start_ticker\",\"params\":{\"intervalMs\":1,\"count\":1}}\n").unwrap();
+    let read = |c: &mut BufReader<UnixStream>| -> Value {
+        let mut line = String::new();
+        c.read_line(&mut line).unwrap();
+        serde_json::from_str(&line).unwrap()
+    };
+    let first: Vec<Value> = (0..2).map(|_| read(&mut clients[0])).collect();
+    assert!(first.contains(&json!({"event": "tick", "data": 0})), "{:?}", first);
+    assert!(first.contains(&ok("t", json!(true))), "{:?}", first);
+    assert_eq!(read(&mut clients[1]), json!({"event": "tick", "data": 0}));
+
+    b.signal("TERM");
+    assert_eq!(b.wait_exit(Duration::from_secs(5)).code(), Some(0));
+    assert!(!path.exists(), "SIGTERM must remove the socket file");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn tcp_daemon_reports_its_port() {
+    let mut b = Backend::spawn(&["--tcp", "127.0.0.1:0"]);
+    let line = b.stderr_line("listening on ");
+    let addr = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"), "{}", line);
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.write_all(b"{\"id\":\"1\",\"method\":\"add\",\"params\":{\"a\":40,\"b\":2}}\n").unwrap();
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    let mut ready = String::new();
+    r.read_line(&mut ready).unwrap();
+    assert!(ready.contains("\"ready\""));
+    let mut resp = String::new();
+    r.read_line(&mut resp).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&resp).unwrap(), ok("1", json!(42)));
+    b.signal("TERM");
+    assert_eq!(b.wait_exit(Duration::from_secs(5)).code(), Some(0));
+    let mut rest = String::new();
+    let _ = r.read_to_string(&mut rest);
+}

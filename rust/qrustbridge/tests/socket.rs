@@ -1,0 +1,192 @@
+//! Unix socket daemon mode: many clients, per-client responses and
+//! cancellation, broadcast vs per-client events, socket file permissions,
+//! stale-file handling and shutdown.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::{err, ok, Client};
+use qrustbridge::serde_json::{json, Value};
+use qrustbridge::{EventEmitter, Server, ShutdownHandle};
+
+fn temp_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("qrb-test-{}-{}", std::process::id(), name));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir.join("backend.sock")
+}
+
+struct Daemon {
+    path: PathBuf,
+    shutdown: ShutdownHandle,
+    events: EventEmitter,
+    thread: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Daemon {
+    fn start(name: &str) -> Daemon {
+        let path = temp_path(name);
+        let server = Server::new()
+            .handle_signals(false)
+            .handler("echo", |p, _| Ok(p))
+            .handler("whoami", |p, ctx| {
+                ctx.emit_event("private", &p);
+                Ok(Value::Null)
+            })
+            .handler("sleep", |p, ctx| {
+                if ctx.cancelled_wait(Duration::from_millis(p["ms"].as_u64().unwrap_or(0))) {
+                    Err("cancelled".into())
+                } else {
+                    Ok(json!("slept"))
+                }
+            });
+        let shutdown = server.shutdown_handle();
+        let events = server.event_emitter();
+        let p = path.clone();
+        let thread = Some(std::thread::spawn(move || server.serve_unix_socket(p)));
+        wait_for_socket(&path);
+        Daemon { path, shutdown, events, thread }
+    }
+
+    fn client(&self) -> Client {
+        let mut c = Client::connect(UnixStream::connect(&self.path).unwrap());
+        c.expect_ready();
+        c
+    }
+
+    fn stop(mut self) -> Duration {
+        let start = Instant::now();
+        self.shutdown.shutdown();
+        self.thread.take().unwrap().join().unwrap().unwrap();
+        start.elapsed()
+    }
+}
+
+fn wait_for_socket(path: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while UnixStream::connect(path).is_err() {
+        assert!(Instant::now() < deadline, "server did not come up at {}", path.display());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn socket_file_is_private_and_removed_on_shutdown() {
+    let d = Daemon::start("perm");
+    let meta = fs::symlink_metadata(&d.path).unwrap();
+    assert!(meta.file_type().is_socket());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let path = d.path.clone();
+    d.stop();
+    assert!(!path.exists(), "socket file left behind");
+}
+
+#[test]
+fn each_client_gets_ready_and_only_its_own_responses_and_events() {
+    let d = Daemon::start("clients");
+    let mut a = d.client();
+    let mut b = d.client();
+    a.send("1", "whoami", json!("a"));
+    b.send("1", "whoami", json!("b"));
+    assert_eq!(a.recv(), json!({"event": "private", "data": "a"}));
+    assert_eq!(a.recv(), ok("1", Value::Null));
+    assert_eq!(b.recv(), json!({"event": "private", "data": "b"}));
+    assert_eq!(b.recv(), ok("1", Value::Null));
+    // Broadcast reaches both.
+    assert_eq!(d.events.emit_event("all", 7), 2);
+    assert_eq!(a.recv(), json!({"event": "all", "data": 7}));
+    assert_eq!(b.recv(), json!({"event": "all", "data": 7}));
+    // A closed client no longer counts.
+    b.close_input();
+    assert!(b.recv_all().is_empty());
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while d.events.emit_event("ping", 0) != 1 {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    d.stop();
+}
+
+#[test]
+fn a_client_can_cancel_only_its_own_requests() {
+    let d = Daemon::start("cancel");
+    let mut a = d.client();
+    let mut b = d.client();
+    a.send("x", "sleep", json!({"ms": 600}));
+    b.send("x", "sleep", json!({"ms": 10_000}));
+    std::thread::sleep(Duration::from_millis(50));
+    b.send("c", "$/cancel", json!({"id": "x"}));
+    let mut others = Vec::new();
+    assert_eq!(b.response_of("c", &mut others), ok("c", Value::Null));
+    let bx = if others.is_empty() { b.recv() } else { others.remove(0) };
+    assert_eq!(bx, err("x", "cancelled"));
+    // a's request with the same id was not touched.
+    assert_eq!(a.recv(), ok("x", json!("slept")));
+    d.stop();
+}
+
+#[test]
+fn shutdown_lets_running_requests_finish() {
+    let d = Daemon::start("graceful");
+    let mut a = d.client();
+    a.send("s", "sleep", json!({"ms": 300}));
+    std::thread::sleep(Duration::from_millis(50));
+    let took = d.stop();
+    assert_eq!(a.recv(), ok("s", json!("slept")));
+    assert!(a.recv_all().is_empty());
+    assert!(took >= Duration::from_millis(200) && took < Duration::from_secs(3), "{:?}", took);
+}
+
+#[test]
+fn stale_socket_file_is_replaced() {
+    let path = temp_path("stale");
+    // A socket file nobody listens on, as a crashed server leaves behind.
+    drop(UnixListener::bind(&path).unwrap());
+    assert!(path.exists());
+    let server = Server::new().handle_signals(false).handler("echo", |p, _| Ok(p));
+    let stop = server.shutdown_handle();
+    let p = path.clone();
+    let t = std::thread::spawn(move || server.serve_unix_socket(p));
+    wait_for_socket(&path);
+    let mut c = Client::connect(UnixStream::connect(&path).unwrap());
+    c.expect_ready();
+    c.send("1", "echo", json!(1));
+    assert_eq!(c.recv(), ok("1", json!(1)));
+    stop.shutdown();
+    t.join().unwrap().unwrap();
+}
+
+#[test]
+fn refuses_a_live_socket_and_non_socket_files() {
+    let d = Daemon::start("live");
+    let e = Server::new().handle_signals(false).serve_unix_socket(&d.path).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AddrInUse, "{}", e);
+    // The live server is unharmed.
+    let mut c = d.client();
+    c.send("1", "echo", json!(1));
+    assert_eq!(c.recv(), ok("1", json!(1)));
+    d.stop();
+
+    let path = temp_path("regular");
+    fs::write(&path, b"precious").unwrap();
+    let e = Server::new().handle_signals(false).serve_unix_socket(&path).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists, "{}", e);
+    assert_eq!(fs::read(&path).unwrap(), b"precious");
+}
+
+#[test]
+fn shutdown_requested_before_serving_returns_at_once() {
+    let path = temp_path("early");
+    let server = Server::new().handle_signals(false);
+    server.shutdown_handle().shutdown();
+    let start = Instant::now();
+    server.serve_unix_socket(&path).unwrap();
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert!(!path.exists());
+}
