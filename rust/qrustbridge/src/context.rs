@@ -108,6 +108,10 @@ impl Context {
     /// request. Chunks arrive at the client in the order they were sent and
     /// always before the final response.
     ///
+    /// Backpressure: while more than 16 MiB of output wait to be written to
+    /// this client, the call blocks until the client catches up (or the
+    /// request is cancelled), so a fast producer cannot exhaust memory.
+    ///
     /// Only handlers registered with
     /// [`Server::stream_handler`](crate::Server::stream_handler) may send
     /// chunks; elsewhere the call is ignored (and logged once) because a
@@ -127,6 +131,7 @@ impl Context {
         if self.is_cancelled() {
             return false;
         }
+        self.conn.outbox.wait_for_space(|| self.is_cancelled());
         match wire::chunk_line(&self.id, &data) {
             Ok(line) => self.conn.outbox.push(line),
             Err(e) => {
@@ -138,12 +143,14 @@ impl Context {
 
     /// Sends event `{"event":name,"data":data}` to the client that made this
     /// request only. Events are delivered in order with this client's
-    /// responses and chunks. Returns false if it was dropped (connection
-    /// gone, or `data` failed to serialize).
+    /// responses and chunks. Blocks like [`send_chunk`](Self::send_chunk)
+    /// while the client is far behind. Returns false if it was dropped
+    /// (connection gone, or `data` failed to serialize).
     ///
     /// To reach every connected client, use an
     /// [`EventEmitter`](crate::EventEmitter) instead.
     pub fn emit_event<T: Serialize>(&self, name: &str, data: T) -> bool {
+        self.conn.outbox.wait_for_space(|| self.is_cancelled());
         match wire::event_line(name, &data) {
             Ok(line) => self.conn.outbox.push(line),
             Err(e) => {

@@ -71,3 +71,16 @@ pub use shutdown::ShutdownHandle;
 /// Re-export of the `serde_json` this crate is built against, so handlers
 /// can name `Value` and use `json!` without a version mismatch.
 pub use serde_json;
+
+#[cfg(test)]
+mod tests {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn public_types_are_thread_safe() {
+        assert_send_sync::<crate::Server>();
+        assert_send_sync::<crate::Context>();
+        assert_send_sync::<crate::EventEmitter>();
+        assert_send_sync::<crate::ShutdownHandle>();
+    }
+}

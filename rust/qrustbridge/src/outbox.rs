@@ -15,6 +15,9 @@ use crate::util::{lock, log};
 
 const WRITE_BUFFER: usize = 64 * 1024;
 
+/// Queued bytes above which [`Outbox::wait_for_space`] blocks.
+pub(crate) const HIGH_WATER: usize = 16 * 1024 * 1024;
+
 #[derive(Default)]
 struct OutState {
     queue: Vec<Vec<u8>>,
@@ -28,6 +31,9 @@ struct OutState {
     pushed: u64,
     flushed: u64,
     flush_waiters: usize,
+    /// Bytes queued and not yet taken by the writer.
+    queued_bytes: usize,
+    space_waiters: usize,
 }
 
 /// The outbound queue of one connection.
@@ -36,6 +42,7 @@ pub(crate) struct Outbox {
     state: Mutex<OutState>,
     wake_writer: Condvar,
     flushed_cv: Condvar,
+    space_cv: Condvar,
 }
 
 impl Outbox {
@@ -46,6 +53,7 @@ impl Outbox {
         if st.closed || st.failed {
             return false;
         }
+        st.queued_bytes += line.len();
         st.queue.push(line);
         st.pushed += 1;
         let wake = st.writer_waiting;
@@ -64,6 +72,25 @@ impl Outbox {
         st.closed = true;
         drop(st);
         self.wake_writer.notify_one();
+    }
+
+    /// Blocks while more than [`HIGH_WATER`] bytes wait for the writer
+    /// (a handler producing output faster than the client reads it), until
+    /// there is room, the connection is closed or broken, or `give_up`
+    /// returns true (checked every 50 ms).
+    pub(crate) fn wait_for_space(&self, give_up: impl Fn() -> bool) {
+        let mut st = lock(&self.state);
+        if st.queued_bytes <= HIGH_WATER {
+            return;
+        }
+        st.space_waiters += 1;
+        while st.queued_bytes > HIGH_WATER && !st.closed && !st.failed && !give_up() {
+            st = match self.space_cv.wait_timeout(st, Duration::from_millis(50)) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        st.space_waiters -= 1;
     }
 
     /// True once a write to the peer has failed.
@@ -126,6 +153,8 @@ impl Outbox {
         if failed {
             st.failed = true;
             st.queue = Vec::new();
+            st.queued_bytes = 0;
+            self.space_cv.notify_all();
         }
         if finished {
             st.finished = true;
@@ -166,7 +195,12 @@ impl Outbox {
                     return Ok(());
                 }
                 std::mem::swap(&mut st.queue, &mut batch);
+                st.queued_bytes = 0;
+                let space = st.space_waiters > 0;
                 drop(st);
+                if space {
+                    self.space_cv.notify_all();
+                }
                 for line in batch.drain(..) {
                     w.write_all(&line)?;
                 }
@@ -218,6 +252,28 @@ mod tests {
         assert!(!ob.push(b"late\n".to_vec()));
         writer.join().unwrap();
         assert!(ob.is_finished());
+    }
+
+    #[test]
+    fn producers_wait_for_space_until_the_writer_catches_up() {
+        let ob = Arc::new(Outbox::default());
+        let big = vec![b'x'; HIGH_WATER / 4];
+        for _ in 0..5 {
+            ob.push(big.clone());
+        }
+        // Over the mark and no writer: waits until told to give up.
+        let start = std::time::Instant::now();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        ob.wait_for_space(|| calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 2);
+        assert!(start.elapsed() >= Duration::from_millis(90));
+        // A writer draining the queue releases the waiter.
+        let writer = {
+            let ob = ob.clone();
+            std::thread::spawn(move || ob.run_writer(io::sink(), || ()))
+        };
+        ob.wait_for_space(|| false);
+        ob.close();
+        writer.join().unwrap();
     }
 
     #[test]
