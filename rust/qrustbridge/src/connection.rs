@@ -44,7 +44,7 @@ pub(crate) struct Entry {
 
 /// How many quick pooled calls it takes before a method that stalled runs
 /// inline again.
-const SLOW_CALLS: u32 = 16;
+const SLOW_CALLS: u32 = 4;
 
 /// Server-wide state shared by all connections.
 pub(crate) struct Shared {
@@ -197,8 +197,8 @@ impl Conn {
             (d.busy_since?, d.tid)
         };
         let age = now.saturating_duration_since(since);
-        let stuck = age >= RUNNING_LIMIT || (age >= BLOCKED_LIMIT && thread_blocked(tid).unwrap_or(true));
-        if !stuck {
+        let blocked = age >= BLOCKED_LIMIT && thread_blocked(tid).unwrap_or(true);
+        if !blocked && age < RUNNING_LIMIT {
             *any_busy = true;
             return None;
         }
@@ -211,7 +211,12 @@ impl Conn {
         d.epoch += 1;
         d.busy_since = None;
         if let Some(entry) = d.running.take() {
-            entry.slow.store(SLOW_CALLS, Ordering::Relaxed);
+            // Only blocking is learned: a handler that merely computes for
+            // long (or was kept off an overloaded CPU) is not sent to a
+            // thread of its own next time, which would not make it faster.
+            if blocked {
+                entry.slow.store(SLOW_CALLS, Ordering::Relaxed);
+            }
         }
         Some(d.epoch)
     }

@@ -13,8 +13,9 @@
 //! its role: the watchdog bumps the connection's epoch and starts a new
 //! driver on the pool, which goes on reading. The old thread finishes its
 //! handler, sends the response, sees that the epoch moved and returns to
-//! the pool. The method is remembered as slow, and its next calls are
-//! started on pool threads right away (see `connection.rs`). So a slow
+//! the pool. If the handler was blocked, its method is remembered as slow
+//! and its next calls start on pool threads right away (see
+//! `connection.rs`). So a slow
 //! request holds up the requests behind it by about a millisecond at most,
 //! and threads are only created for slow requests.
 //!

@@ -37,8 +37,10 @@ fn pipelined_quick_requests_use_a_constant_number_of_threads() {
     }
     writer.join().unwrap();
     c.finish();
-    // serve_io thread + writer + watchdog + our writer thread, plus a few
-    // reader hand-offs if the OS paused a handler for over a millisecond.
+    // serve_io thread + writer + watchdog + our writer thread = 4. On an
+    // overloaded machine a few reader hand-offs happen when the OS keeps a
+    // handler off the CPU (each can cost a handful of threads), but the
+    // count must stay far from one thread per request.
     eprintln!("threads: {} before, {} peak", before, peak);
-    assert!(peak <= before + 10, "threads: {} before, {} peak", before, peak);
+    assert!(peak <= before + 32, "threads: {} before, {} peak", before, peak);
 }
