@@ -2,9 +2,9 @@
 
 #include "logging_p.h"
 #include "messagecodec_p.h"
-#include "stdiotransport_p.h"
 
 #include <QRustBridge/qrustbridge.h>
+#include <QRustBridge/qruststdiotransport.h>
 #include <QRustBridge/qrusttransport.h>
 
 IoWorker::IoWorker(IoChannel *channel, qint64 maxPayloadSize, std::function<void()> wakeBridge)
@@ -29,7 +29,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
     connect(transport, &QRustTransport::opened, this, [this] {
         InboundMessage message;
         message.kind = InboundMessage::Kind::Opened;
-        if (auto *stdio = qobject_cast<StdioTransport *>(m_transport.data()))
+        if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
             message.exitCode = stdio->processId();
         report(std::move(message));
         flushReports();
@@ -50,15 +50,15 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
         report(std::move(message));
         flushReports();
     });
-    if (auto *stdio = qobject_cast<StdioTransport *>(transport)) {
-        connect(stdio, &StdioTransport::standardErrorLine, this, [this](const QString &line) {
+    if (auto *stdio = qobject_cast<QRustStdioTransport *>(transport)) {
+        connect(stdio, &QRustStdioTransport::standardErrorLine, this, [this](const QString &line) {
             InboundMessage message;
             message.kind = InboundMessage::Kind::StderrLine;
             message.text = line;
             report(std::move(message));
             flushReports();
         });
-        connect(stdio, &StdioTransport::processFinished, this,
+        connect(stdio, &QRustStdioTransport::processFinished, this,
                 [this](int exitCode, QProcess::ExitStatus status) {
                     InboundMessage message;
                     message.kind = InboundMessage::Kind::ProcessFinished;
@@ -78,7 +78,7 @@ void IoWorker::closeTransport()
 
 void IoWorker::shutdown()
 {
-    if (auto *stdio = qobject_cast<StdioTransport *>(m_transport.data()))
+    if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
         stdio->terminateNow(1000);
     dropTransport();
 }

@@ -1,13 +1,14 @@
 #include <QRustBridge/qrustbridge.h>
+#include <QRustBridge/qrustlocalsockettransport.h>
+#include <QRustBridge/qruststdiotransport.h>
 #include <QRustBridge/qruststream.h>
+#include <QRustBridge/qrusttcptransport.h>
 
 #include "ioworker_p.h"
-#include "localsockettransport_p.h"
 #include "logging_p.h"
 #include "messagecodec_p.h"
 #include "qrustbridge_p.h"
 #include "qruststream_p.h"
-#include "stdiotransport_p.h"
 
 #include <QtCore/QJsonObject>
 
@@ -98,6 +99,11 @@ QRustBridgeError QRustBridgePrivate::transportLostError(const QString &why) cons
                             why);
 }
 
+const QRustSocketOptions &QRustBridgePrivate::reconnectPolicy() const
+{
+    return mode == Mode::Tcp ? tcpOptions : socketOptions;
+}
+
 int QRustBridgePrivate::streamTimeoutMs() const
 {
     return options.streamTimeoutMs < 0 ? options.requestTimeoutMs : options.streamTimeoutMs;
@@ -168,7 +174,9 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
 QRustTransport *QRustBridgePrivate::createTransport()
 {
     if (mode == Mode::Socket)
-        return new LocalSocketTransport(socketPath);
+        return new QRustLocalSocketTransport(socketPath);
+    if (mode == Mode::Tcp)
+        return new QRustTcpTransport(tcpHost, tcpPort, tcpOptions);
     const QString program = locator.locate(options);
     if (program.isEmpty()) {
         lastError = QRustBridgeError(
@@ -180,7 +188,7 @@ QRustTransport *QRustBridgePrivate::createTransport()
         return nullptr;
     }
     qCDebug(lcQRustBridge) << "starting" << program << options.cliArgs;
-    return new StdioTransport(program, options.cliArgs, options.environment);
+    return new QRustStdioTransport(program, options.cliArgs, options.environment);
 }
 
 void QRustBridgePrivate::openTransport(QRustTransport *transport)
@@ -407,15 +415,16 @@ void QRustBridgePrivate::handleOpenFailed(const QRustBridgeError &error)
 
 void QRustBridgePrivate::scheduleReconnect()
 {
-    if (reconnectAttempt >= socketOptions.maxReconnectAttempts) {
+    const QRustSocketOptions &policy = reconnectPolicy();
+    if (reconnectAttempt >= policy.maxReconnectAttempts) {
         QPointer<QRustBridge> alive(q);
         setState(QRustBridge::State::NotRunning);
         if (alive)
             Q_EMIT q->reconnectFailed();
         return;
     }
-    const qint64 delay = qMin<qint64>(qint64(socketOptions.reconnectBaseDelayMs) << qMin(reconnectAttempt, 30),
-                                      socketOptions.reconnectMaxDelayMs);
+    const qint64 delay = qMin<qint64>(qint64(policy.reconnectBaseDelayMs) << qMin(reconnectAttempt, 30),
+                                      policy.reconnectMaxDelayMs);
     ++reconnectAttempt;
     reconnectTimer.start(int(delay));
 }
@@ -425,7 +434,7 @@ void QRustBridgePrivate::attemptReconnect()
     if (state != QRustBridge::State::Reconnecting)
         return;
     readyTimer.start(options.readyTimeoutMs);
-    openTransport(new LocalSocketTransport(socketPath));
+    openTransport(createTransport());
 }
 
 void QRustBridgePrivate::drainInbound()
@@ -546,7 +555,8 @@ void QRustBridgePrivate::handleClosed(const InboundMessage &message)
         handleOpenFailed(why);
         return;
     } else {
-        const bool reconnect = mode == Mode::Socket && before == State::Running && socketOptions.autoReconnect;
+        const bool reconnect = before == State::Running && reconnectPolicy().autoReconnect
+            && (mode == Mode::Socket || mode == Mode::Tcp);
         setState(reconnect ? State::Reconnecting : State::NotRunning);
         if (!alive)
             return;
@@ -594,6 +604,16 @@ QFuture<bool> QRustBridge::connectToServer(const QString &socketPath, const QRus
         d->socketOptions = socketOptions;
     }
     return d->start(QRustBridgePrivate::Mode::Socket, nullptr);
+}
+
+QFuture<bool> QRustBridge::connectToHost(const QString &host, quint16 port, const QRustTcpOptions &tcpOptions)
+{
+    if (d->state == State::NotRunning) {
+        d->tcpHost = host;
+        d->tcpPort = port;
+        d->tcpOptions = tcpOptions;
+    }
+    return d->start(QRustBridgePrivate::Mode::Tcp, nullptr);
 }
 
 QFuture<bool> QRustBridge::connectTransport(QRustTransport *transport)

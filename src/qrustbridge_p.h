@@ -2,6 +2,7 @@
 
 #include <QRustBridge/qrustbinarylocator.h>
 #include <QRustBridge/qrustbridge.h>
+#include <QRustBridge/qrusttcpoptions.h>
 
 #include "iochannel_p.h"
 #include "pendingtable_p.h"
@@ -23,7 +24,7 @@ class IoWorker;
 class QRustBridgePrivate
 {
 public:
-    enum class Mode { None, Stdio, Socket, Custom };
+    enum class Mode { None, Stdio, Socket, Tcp, Custom };
 
     QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions &options);
     ~QRustBridgePrivate();
@@ -62,6 +63,7 @@ public:
     QRustBridgeError notRunningError(const QString &method) const;
     QRustBridgeError transportLostError(const QString &why) const;
     int streamTimeoutMs() const;
+    const QRustSocketOptions &reconnectPolicy() const;
 
     QRustBridge *q;
     QRustBridgeOptions options;
@@ -91,6 +93,9 @@ public:
 
     QString socketPath;
     QRustSocketOptions socketOptions;
+    QString tcpHost;
+    quint16 tcpPort = 0;
+    QRustTcpOptions tcpOptions;
     QTimer reconnectTimer;
     int reconnectAttempt = 0;
 

@@ -1,26 +1,40 @@
-#include "localsockettransport_p.h"
+#include <QRustBridge/qrustlocalsockettransport.h>
 
 #include "logging_p.h"
+#include "peercheck_p.h"
 
 #include <QRustBridge/qrustbridge.h>
 
 #include <QtCore/QFile>
+#include <QtNetwork/QLocalSocket>
 
 #ifdef Q_OS_UNIX
-#include <sys/socket.h>
 #include <sys/un.h>
-#include <unistd.h>
 #endif
 
-LocalSocketTransport::LocalSocketTransport(const QString &socketPath, QObject *parent)
-    : QRustTransport(parent)
-    , m_path(socketPath)
+class QRustLocalSocketTransportPrivate
 {
+public:
+    void fail(const QString &message);
+
+    QRustLocalSocketTransport *q = nullptr;
+    QString path;
+    QLocalSocket *socket = nullptr;
+    bool opened = false;
+    bool finished = false;
+};
+
+QRustLocalSocketTransport::QRustLocalSocketTransport(const QString &socketPath, QObject *parent)
+    : QRustTransport(parent)
+    , d(std::make_unique<QRustLocalSocketTransportPrivate>())
+{
+    d->q = this;
+    d->path = socketPath;
 }
 
-LocalSocketTransport::~LocalSocketTransport() = default;
+QRustLocalSocketTransport::~QRustLocalSocketTransport() = default;
 
-QString LocalSocketTransport::pathProblem(const QString &path)
+QString QRustLocalSocketTransport::pathProblem(const QString &path)
 {
 #ifdef Q_OS_UNIX
     // QLocalSocket would silently cut the path and talk to another socket.
@@ -35,90 +49,72 @@ QString LocalSocketTransport::pathProblem(const QString &path)
     return QString();
 }
 
-void LocalSocketTransport::open()
+void QRustLocalSocketTransport::open()
 {
-    const QString problem = pathProblem(m_path);
+    const QString problem = pathProblem(d->path);
     if (!problem.isEmpty()) {
-        fail(problem);
+        d->fail(problem);
         return;
     }
-    m_socket = new QLocalSocket(this);
-    connect(m_socket, &QLocalSocket::connected, this, &LocalSocketTransport::onConnected);
-    connect(m_socket, &QLocalSocket::errorOccurred, this, &LocalSocketTransport::onErrorOccurred);
-    connect(m_socket, &QLocalSocket::disconnected, this, &LocalSocketTransport::onDisconnected);
-    connect(m_socket, &QLocalSocket::bytesWritten, this, &QRustTransport::bytesWritten);
-    connect(m_socket, &QLocalSocket::readyRead, this, [this] {
-        const QByteArray data = m_socket->readAll();
+    d->socket = new QLocalSocket(this);
+    QLocalSocket *socket = d->socket;
+    connect(socket, &QLocalSocket::connected, this, [this, socket] {
+        const QString refused = PeerCheck::problemWithPeer(socket->socketDescriptor(), d->path);
+        if (!refused.isEmpty()) {
+            socket->abort();
+            d->fail(refused);
+            return;
+        }
+        d->opened = true;
+        Q_EMIT opened();
+    });
+    connect(socket, &QLocalSocket::errorOccurred, this, [this, socket](QLocalSocket::LocalSocketError error) {
+        if (!d->opened)
+            d->fail(QRustBridge::tr("cannot connect to %1: %2").arg(d->path, socket->errorString()));
+        else if (error != QLocalSocket::PeerClosedError)
+            qCDebug(lcQRustBridge) << "socket error" << error << socket->errorString();
+    });
+    connect(socket, &QLocalSocket::disconnected, this, [this, socket] {
+        if (!d->opened || d->finished)
+            return;
+        d->finished = true;
+        const QByteArray rest = socket->readAll();
+        if (!rest.isEmpty())
+            Q_EMIT dataReceived(rest);
+        Q_EMIT closed(QRustBridgeError(QRustBridgeError::Code::Disconnected,
+                                       QRustBridge::tr("the connection to %1 was closed").arg(d->path)));
+    });
+    connect(socket, &QLocalSocket::bytesWritten, this, &QRustTransport::bytesWritten);
+    connect(socket, &QLocalSocket::readyRead, this, [this, socket] {
+        const QByteArray data = socket->readAll();
         if (!data.isEmpty())
             Q_EMIT dataReceived(data);
     });
-    m_socket->connectToServer(m_path);
+    socket->connectToServer(d->path);
 }
 
-void LocalSocketTransport::close()
+void QRustLocalSocketTransport::close()
 {
-    if (m_socket && m_socket->state() != QLocalSocket::UnconnectedState)
-        m_socket->disconnectFromServer();
+    if (d->socket && d->socket->state() != QLocalSocket::UnconnectedState)
+        d->socket->disconnectFromServer();
 }
 
-bool LocalSocketTransport::write(const QByteArray &data)
+bool QRustLocalSocketTransport::write(const QByteArray &data)
 {
-    if (!m_socket || m_socket->state() != QLocalSocket::ConnectedState)
+    if (!d->socket || d->socket->state() != QLocalSocket::ConnectedState)
         return false;
-    return m_socket->write(data) == data.size();
+    return d->socket->write(data) == data.size();
 }
 
-qint64 LocalSocketTransport::bytesToWrite() const
+qint64 QRustLocalSocketTransport::bytesToWrite() const
 {
-    return m_socket ? m_socket->bytesToWrite() : 0;
+    return d->socket ? d->socket->bytesToWrite() : 0;
 }
 
-void LocalSocketTransport::onConnected()
+void QRustLocalSocketTransportPrivate::fail(const QString &message)
 {
-#ifdef Q_OS_LINUX
-    // Only trust a daemon that runs as our own user.
-    struct ucred credentials {};
-    socklen_t length = sizeof(credentials);
-    const int fd = int(m_socket->socketDescriptor());
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0
-        || credentials.uid != ::getuid()) {
-        m_socket->abort();
-        fail(QRustBridge::tr("the server on %1 runs as another user (uid %2); refusing it")
-                 .arg(m_path).arg(credentials.uid));
+    if (finished)
         return;
-    }
-#endif
-    m_opened = true;
-    Q_EMIT opened();
-}
-
-void LocalSocketTransport::onErrorOccurred(QLocalSocket::LocalSocketError error)
-{
-    if (error == QLocalSocket::PeerClosedError && m_opened)
-        return;  // disconnected() reports it
-    if (!m_opened) {
-        fail(QRustBridge::tr("cannot connect to %1: %2").arg(m_path, m_socket->errorString()));
-        return;
-    }
-    qCDebug(lcQRustBridge) << "socket error" << error << m_socket->errorString();
-}
-
-void LocalSocketTransport::onDisconnected()
-{
-    if (!m_opened || m_finished)
-        return;
-    m_finished = true;
-    const QByteArray rest = m_socket->readAll();
-    if (!rest.isEmpty())
-        Q_EMIT dataReceived(rest);
-    Q_EMIT closed(QRustBridgeError(QRustBridgeError::Code::Disconnected,
-                                   QRustBridge::tr("the connection to %1 was closed").arg(m_path)));
-}
-
-void LocalSocketTransport::fail(const QString &message)
-{
-    if (m_finished)
-        return;
-    m_finished = true;
-    Q_EMIT openFailed(QRustBridgeError(QRustBridgeError::Code::StartFailed, message));
+    finished = true;
+    Q_EMIT q->openFailed(QRustBridgeError(QRustBridgeError::Code::StartFailed, message));
 }

@@ -4,6 +4,7 @@
 #include <QRustBridge/qrustbridgeerror.h>
 #include <QRustBridge/qrustbridgeoptions.h>
 #include <QRustBridge/qrustsocketoptions.h>
+#include <QRustBridge/qrusttcpoptions.h>
 
 #include <QtCore/QFuture>
 #include <QtCore/QJsonValue>
@@ -69,6 +70,12 @@ public:
     */
     QFuture<bool> connectToServer(const QString &socketPath,
                                   const QRustSocketOptions &socketOptions = {});
+    /*!
+        Connects to a backend listening on TCP \a host : \a port, over TLS
+        when \a tcpOptions.useTls is set. Resolves like spawn(); reconnects like
+        connectToServer(). Plain TCP is unauthenticated: keep it on loopback.
+    */
+    QFuture<bool> connectToHost(const QString &host, quint16 port, const QRustTcpOptions &tcpOptions = {});
     /*!
         Runs the protocol over a custom \a transport (taken over by the bridge
         and moved to its I/O thread; it must have no parent). Resolves like spawn().

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QRustBridge/qrustbridge_export.h>
+#include <QRustBridge/qrusttransport.h>
+
+#include <memory>
+
+class QRustLocalSocketTransportPrivate;
+
+/*!
+    \class QRustLocalSocketTransport
+    \brief Connects to a backend daemon on a local socket (Unix domain socket; named pipe on Windows).
+
+    What QRustBridge::connectToServer() uses. A path longer than the
+    platform's sun_path limit is refused with a clear error instead of being
+    silently cut. On Linux the peer must run as our own user (checked with
+    SO_PEERCRED before anything it sends is trusted).
+*/
+class QRUSTBRIDGE_EXPORT QRustLocalSocketTransport : public QRustTransport
+{
+    Q_OBJECT
+public:
+    explicit QRustLocalSocketTransport(const QString &socketPath, QObject *parent = nullptr);
+    ~QRustLocalSocketTransport() override;
+
+    void open() override;
+    void close() override;
+    bool write(const QByteArray &data) override;
+    qint64 bytesToWrite() const override;
+
+    /*! Empty if \a path fits the platform's socket path limit, else the reason it does not. */
+    static QString pathProblem(const QString &path);
+
+private:
+    std::unique_ptr<QRustLocalSocketTransportPrivate> d;
+};
