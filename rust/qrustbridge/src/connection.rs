@@ -290,7 +290,13 @@ pub(crate) fn drive(shared: &Arc<Shared>, conn: &Arc<Conn>, epoch: u64) {
             Some(r) => r,
             None => return,
         };
-        let job = match reader.next_frame() {
+        let next = if conn.outbox.is_failed() {
+            // Nobody listens any more: stop as if the input had ended.
+            Ok(None)
+        } else {
+            reader.next_frame()
+        };
+        let job = match next {
             Ok(Some(Frame::Line(line))) => handle_line(shared, conn, line),
             Ok(Some(Frame::TooLong { len, prefix })) => {
                 too_long(shared, conn, len, &prefix);
@@ -312,26 +318,15 @@ pub(crate) fn drive(shared: &Arc<Shared>, conn: &Arc<Conn>, epoch: u64) {
                 return;
             }
         };
+        drop(input);
         match job {
-            Some(job) if job.entry.slow.load(Ordering::Relaxed) > 0 => {
-                drop(input);
-                run_pooled(shared, conn, job);
-            }
+            Some(job) if job.entry.slow.load(Ordering::Relaxed) > 0 => run_pooled(shared, conn, job),
             Some(job) => {
-                drop(input);
                 if !run_inline(shared, conn, job, epoch, tid) {
                     return;
                 }
             }
-            None => {
-                if conn.outbox.is_failed() {
-                    // Nobody listens any more.
-                    *input = None;
-                    drop(input);
-                    finish(shared, conn, None);
-                    return;
-                }
-            }
+            None => {}
         }
     }
 }

@@ -8,6 +8,7 @@
 //! per message.
 
 use std::io::{BufWriter, ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,8 @@ pub(crate) struct Outbox {
     wake_writer: Condvar,
     flushed_cv: Condvar,
     space_cv: Condvar,
+    /// Mirror of `OutState::failed`, readable without the lock.
+    failed: AtomicBool,
 }
 
 impl Outbox {
@@ -95,7 +98,7 @@ impl Outbox {
 
     /// True once a write to the peer has failed.
     pub(crate) fn is_failed(&self) -> bool {
-        lock(&self.state).failed
+        self.failed.load(Ordering::Relaxed)
     }
 
     /// True once the writer loop has returned.
@@ -152,6 +155,7 @@ impl Outbox {
         }
         if failed {
             st.failed = true;
+            self.failed.store(true, Ordering::Relaxed);
             st.queue = Vec::new();
             st.queued_bytes = 0;
             self.space_cv.notify_all();

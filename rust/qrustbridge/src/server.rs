@@ -166,11 +166,17 @@ impl Server {
     /// Absent or `null` params deserialize as `null`, and, if `P` does not
     /// accept `null`, as `{}` (so a struct whose fields all have defaults
     /// needs no params). The result is serialized from `R`.
-    pub fn typed_handler<P, R, F>(self, method: impl Into<String>, f: F) -> Server
+    ///
+    /// The types can be given by annotating the closure (`|p: Add, _ctx|`)
+    /// or with a turbofish: `.typed_handler::<Add, i64>("add", f)`.
+    pub fn typed_handler<P, R>(
+        self,
+        method: impl Into<String>,
+        f: impl Fn(P, &Context) -> Result<R, String> + Send + Sync + 'static,
+    ) -> Server
     where
         P: DeserializeOwned,
         R: Serialize,
-        F: Fn(P, &Context) -> Result<R, String> + Send + Sync + 'static,
     {
         let wrapped = move |params: Value, ctx: &Context| -> Result<Value, String> {
             let typed: P = deserialize_params(params)?;

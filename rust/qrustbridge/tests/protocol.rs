@@ -47,7 +47,7 @@ fn test_server() -> Server {
         })
         .handler("panic", |_, _| panic!("boom"))
         .typed_handler("add", |p: AddParams, _| Ok(Sum { sum: p.a + p.b }))
-        .typed_handler("opts", |o: Opts, _| Ok(o.verbose))
+        .typed_handler::<Opts, bool>("opts", |o, _| Ok(o.verbose))
         .stream_handler("count", |p, ctx| {
             let n = p["n"].as_u64().unwrap_or(0);
             for i in 0..n {
