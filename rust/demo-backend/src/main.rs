@@ -70,13 +70,12 @@ fn main() {
         })
         .handler("emit", |p, ctx| {
             let name = p["name"].as_str().ok_or("invalid params: missing \"name\"")?;
-            match p["count"].as_u64() {
-                Some(count) => (0..count).for_each(|i| {
+            if let Some(count) = p["count"].as_u64() {
+                for i in 0..count {
                     ctx.emit_event(name, i);
-                }),
-                None => {
-                    ctx.emit_event(name, &p["data"]);
                 }
+            } else {
+                ctx.emit_event(name, &p["data"]);
             }
             Ok(json!(true))
         })
@@ -100,8 +99,9 @@ fn main() {
         .handler("big", |p, _| Ok(Value::String("x".repeat(p["bytes"].as_u64().unwrap_or(0) as usize))))
         .stream_handler("count", |p, ctx| {
             let p: CountParams = serde_json::from_value(p).map_err(|e| format!("invalid params: {}", e))?;
+            let delay = Duration::from_millis(p.delay_ms);
             for i in 0..p.n {
-                if ctx.is_cancelled() || (p.delay_ms > 0 && i > 0 && ctx.cancelled_wait(Duration::from_millis(p.delay_ms))) {
+                if ctx.cancelled_wait(if i == 0 { Duration::ZERO } else { delay }) {
                     return Err("cancelled".into());
                 }
                 ctx.send_chunk(json!({ "i": i }));

@@ -319,14 +319,14 @@ pub(crate) fn drive(shared: &Arc<Shared>, conn: &Arc<Conn>, epoch: u64) {
             }
         };
         drop(input);
-        match job {
-            Some(job) if job.entry.slow.load(Ordering::Relaxed) > 0 => run_pooled(shared, conn, job),
-            Some(job) => {
-                if !run_inline(shared, conn, job, epoch, tid) {
-                    return;
-                }
-            }
-            None => {}
+        let job = match job {
+            Some(job) => job,
+            None => continue,
+        };
+        if job.entry.slow.load(Ordering::Relaxed) > 0 {
+            run_pooled(shared, conn, job);
+        } else if !run_inline(shared, conn, job, epoch, tid) {
+            return;
         }
     }
 }

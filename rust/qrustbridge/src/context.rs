@@ -31,8 +31,8 @@ impl CancelToken {
 
     /// Waits until cancelled or `timeout` elapsed; true if cancelled.
     pub(crate) fn wait(&self, timeout: Duration) -> bool {
-        if self.is_cancelled() {
-            return true;
+        if self.is_cancelled() || timeout.is_zero() {
+            return self.is_cancelled();
         }
         let deadline = Instant::now().checked_add(timeout);
         let mut guard = lock(&self.lock);
