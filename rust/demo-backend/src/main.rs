@@ -62,7 +62,8 @@ fn main() {
         .typed_handler("add", |p: AddParams, _| Ok(add(&p.a, &p.b)))
         .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("requested failure").to_owned()))
         .handler("sleep", |p, ctx| {
-            let ms = p["ms"].as_u64().unwrap_or(0);
+            // {"ms": n}, or just n.
+            let ms = p["ms"].as_u64().or_else(|| p.as_u64()).unwrap_or(0);
             if ctx.cancelled_wait(Duration::from_millis(ms)) {
                 return Err("cancelled".into());
             }

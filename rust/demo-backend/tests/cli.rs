@@ -139,6 +139,7 @@ fn stdio_ready_and_basic_methods() {
     assert_eq!(b.call("8", "pid", Value::Null), ok("8", json!(b.child.id())));
     assert_eq!(b.call("9", "big", json!({"bytes": 5})), ok("9", json!("xxxxx")));
     assert_eq!(b.call("10", "sleep", json!({"ms": 10})), ok("10", json!({"slept": 10})));
+    assert_eq!(b.call("10b", "sleep", json!(20)), ok("10b", json!({"slept": 20})));
 
     b.send("11", "garbage", Value::Null);
     assert_eq!(b.recv_line(), "this is not json");
