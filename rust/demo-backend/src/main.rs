@@ -64,7 +64,10 @@ fn main() {
         .handler("sleep", |p, ctx| {
             // {"ms": n}, or just n.
             let ms = p["ms"].as_u64().or_else(|| p.as_u64()).unwrap_or(0);
+            let started = std::time::Instant::now();
             if ctx.cancelled_wait(Duration::from_millis(ms)) {
+                // Said on stderr so clients can see the token reached the handler.
+                eprintln!("sleep {}: cancelled after {} ms", ctx.id(), started.elapsed().as_millis());
                 return Err("cancelled".into());
             }
             Ok(json!({ "slept": ms }))

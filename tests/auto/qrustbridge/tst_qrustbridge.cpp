@@ -349,6 +349,7 @@ void tst_QRustBridge::cancelledFutureFinishesAtOnceAndFreesBackend()
     options.cancelMethod = QStringLiteral("$/cancel");
     QRustBridge bridge(options);
     QRB_SPAWN(bridge);
+    QSignalSpy stderrLines(&bridge, &QRustBridge::standardErrorLine);
     QFuture<QJsonValue> slow = bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 10000}});
     bool sawCancel = false;
     slow.onCanceled(this, [&] {
@@ -365,6 +366,10 @@ void tst_QRustBridge::cancelledFutureFinishesAtOnceAndFreesBackend()
     QFuture<QJsonValue> next = bridge.sendCommand(QStringLiteral("echo"), 1);
     QRB_WAIT(next, 5000);
     QVERIFY(timer.elapsed() < 2000);
+    // End to end: the backend's cancellation token woke its sleeping handler.
+    QTRY_VERIFY_WITH_TIMEOUT(!stderrLines.isEmpty(), 5000);
+    QVERIFY2(stderrLines.last().at(0).toString().contains(QStringLiteral(": cancelled after")),
+             qPrintable(stderrLines.last().at(0).toString()));
 }
 
 void tst_QRustBridge::spawnTwiceIsRefused()
