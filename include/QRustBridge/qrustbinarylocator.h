@@ -30,6 +30,7 @@ public:
     QString locate(const QRustBridgeOptions &options);
     /*! Every path locate() would try, in order (for diagnostics). */
     static QStringList candidates(const QRustBridgeOptions &options);
+    /*! Forgets cached results, e.g. after installing a new backend. */
     void clearCache();
 
 private:

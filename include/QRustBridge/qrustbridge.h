@@ -52,6 +52,7 @@ public:
     };
     Q_ENUM(State)
 
+    /*! Creates an idle bridge; nothing starts until spawn(), connectToServer(), connectToHost() or connectTransport(). */
     explicit QRustBridge(const QRustBridgeOptions &options, QObject *parent = nullptr);
     /*! Fails every pending request and stream, then stops the backend (SIGTERM, SIGKILL after 1 s). */
     ~QRustBridge() override;
@@ -107,10 +108,13 @@ public:
     */
     void kill();
 
+    /*! True in the Running state: requests are accepted. */
     bool isRunning() const;
+    /*! The current life-cycle state. */
     State state() const;
     /*! The last bridge-level error (start failure, exit, disconnect). */
     QRustBridgeError lastError() const;
+    /*! The options this bridge was created with. */
     const QRustBridgeOptions &options() const;
     /*! Requests and streams waiting for their response. */
     int pendingCount() const;
@@ -118,15 +122,25 @@ public:
     qint64 processId() const;
 
 Q_SIGNALS:
+    /*! The backend sent its ready event (after every successful start or reconnect). */
     void ready();
+    /*! The backend sent event \a name with \a data (the ready event itself is not repeated here). */
     void eventReceived(const QString &name, const QJsonValue &data);
+    /*! One line the backend wrote to stderr (stdio mode), without its newline. */
     void standardErrorLine(const QString &line);
+    /*! Stdio mode: the backend process ended, for any reason. */
     void exited(int exitCode, QProcess::ExitStatus status);
+    /*! Socket and TCP modes: the connection was closed or lost. */
     void disconnected();
+    /*! Auto-reconnect succeeded and the ready event arrived again. */
     void reconnected();
+    /*! Auto-reconnect gave up after maxReconnectAttempts; the bridge is NotRunning. */
     void reconnectFailed();
+    /*! The life-cycle state changed to \a state. */
     void stateChanged(QRustBridge::State state);
+    /*! isRunning() changed to \a running. */
     void runningChanged(bool running);
+    /*! A bridge-level failure: start failure, unexpected exit, lost connection. Also in lastError(). */
     void errorOccurred(const QRustBridgeError &error);
 
 private:

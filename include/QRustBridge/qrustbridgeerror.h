@@ -35,13 +35,16 @@ public:
         ReadyTimeout,    //!< The ready event did not arrive within readyTimeoutMs.
     };
 
+    /*! An error with Code::NoError. */
     QRustBridgeError();
+    /*! An error with \a code and human-readable \a message, optionally naming the request. */
     QRustBridgeError(Code code, const QString &message, const QString &method = {},
                      const QString &requestId = {});
     ~QRustBridgeError() override;
     QRustBridgeError(const QRustBridgeError &other);
     QRustBridgeError &operator=(const QRustBridgeError &other);
 
+    /*! What went wrong, for programs. */
     Code code() const;
     /*! Human-readable, translated explanation. */
     QString message() const;
@@ -54,8 +57,11 @@ public:
     /*! Stable English name of \a code, e.g. "Timeout" (for logs and QML). */
     static QString codeName(Code code);
 
+    /*! Throws a copy (QException protocol, lets QFuture carry it across threads). */
     void raise() const override;
+    /*! A heap copy (QException protocol). */
     QRustBridgeError *clone() const override;
+    /*! "CodeName: message", UTF-8. */
     const char *what() const noexcept override;
 
 private:

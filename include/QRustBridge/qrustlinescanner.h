@@ -17,6 +17,7 @@
 class QRUSTBRIDGE_EXPORT QRustLineScanner
 {
 public:
+    /*! A scanner that drops lines longer than \a maxPayloadSize bytes. */
     explicit QRustLineScanner(qint64 maxPayloadSize = 50 * 1024 * 1024);
 
     /*! Appends \a data and returns the lines it completed, in order. */
@@ -28,7 +29,9 @@ public:
     void clear();
     /*! Bytes of the incomplete line held right now. */
     qint64 bufferedBytes() const;
+    /*! Longest line kept, in bytes, without its newline. */
     qint64 maxPayloadSize() const;
+    /*! Sets maxPayloadSize() for lines that start after this call. */
     void setMaxPayloadSize(qint64 bytes);
     /*! Lines dropped because they exceeded maxPayloadSize(). */
     quint64 droppedLineCount() const;

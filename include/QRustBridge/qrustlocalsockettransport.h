@@ -20,12 +20,17 @@ class QRUSTBRIDGE_EXPORT QRustLocalSocketTransport : public QRustTransport
 {
     Q_OBJECT
 public:
+    /*! Will connect to \a socketPath once open() is called. */
     explicit QRustLocalSocketTransport(const QString &socketPath, QObject *parent = nullptr);
     ~QRustLocalSocketTransport() override;
 
+    /*! See QRustTransport::open(). */
     void open() override;
+    /*! Ends the connection; closed() follows. */
     void close() override;
+    /*! See QRustTransport::write(). */
     bool write(const QByteArray &data) override;
+    /*! See QRustTransport::bytesToWrite(). */
     qint64 bytesToWrite() const override;
 
     /*! Empty if \a path fits the platform's socket path limit, else the reason it does not. */

@@ -24,18 +24,23 @@ class QRUSTBRIDGE_EXPORT QRustStdioTransport : public QRustTransport
 {
     Q_OBJECT
 public:
+    /*! Will run \a program with \a arguments once open() is called. */
     QRustStdioTransport(const QString &program, const QStringList &arguments,
                         const QProcessEnvironment &extraEnvironment = {}, QObject *parent = nullptr);
     ~QRustStdioTransport() override;
 
+    /*! See QRustTransport::open(). */
     void open() override;
     /*! SIGTERM now; SIGKILL if the process is still running after killDelayMs(). */
     void close() override;
+    /*! See QRustTransport::write(). */
     bool write(const QByteArray &data) override;
+    /*! See QRustTransport::bytesToWrite(). */
     qint64 bytesToWrite() const override;
 
     /*! Delay between SIGTERM and SIGKILL in close(); default 5000 ms. */
     int killDelayMs() const;
+    /*! Sets killDelayMs(). */
     void setKillDelayMs(int ms);
     /*! Process id once started, else 0. */
     qint64 processId() const;
@@ -43,7 +48,9 @@ public:
     void terminateNow(int graceMs);
 
 Q_SIGNALS:
+    /*! One line of the backend's stderr, without the newline. */
     void standardErrorLine(const QString &line);
+    /*! The process ended; emitted just before closed(). */
     void processFinished(int exitCode, QProcess::ExitStatus status);
 
 private:

@@ -31,6 +31,7 @@ class QRUSTBRIDGE_EXPORT QRustStream : public QObject
 {
     Q_OBJECT
 public:
+    /*! Cancels the stream if it is still running. */
     ~QRustStream() override;
 
     /*! Resolves with the final result, or fails with a QRustBridgeError. */
@@ -43,7 +44,9 @@ public:
     qint64 chunkCount() const;
     /*! Chunks dropped because the pull buffer was full. */
     qint64 droppedChunkCount() const;
+    /*! Most chunks kept for takeChunks() while nobody is connected to chunkReceived(). */
     int maxBufferedChunks() const;
+    /*! Sets maxBufferedChunks(); 0 keeps none. Extra chunks already held are dropped, oldest first. */
     void setMaxBufferedChunks(int count);
     /*! The wire id of this request. */
     QString requestId() const;
@@ -56,8 +59,11 @@ public:
     void cancel();
 
 Q_SIGNALS:
+    /*! One chunk, in the order the backend sent them. */
     void chunkReceived(const QJsonValue &data);
+    /*! The stream ended with a final \a result. Emitted at most once; never together with failed(). */
     void finished(const QJsonValue &result);
+    /*! The stream ended with \a error (remote error, timeout, exit, disconnect, cancel). Emitted at most once. */
     void failed(const QRustBridgeError &error);
 
 private:

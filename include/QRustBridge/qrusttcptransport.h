@@ -19,13 +19,18 @@ class QRUSTBRIDGE_EXPORT QRustTcpTransport : public QRustTransport
 {
     Q_OBJECT
 public:
+    /*! Will connect to \a host : \a port with \a options once open() is called. */
     QRustTcpTransport(const QString &host, quint16 port, const QRustTcpOptions &options = {},
                       QObject *parent = nullptr);
     ~QRustTcpTransport() override;
 
+    /*! See QRustTransport::open(). */
     void open() override;
+    /*! Ends the connection; closed() follows. */
     void close() override;
+    /*! See QRustTransport::write(). */
     bool write(const QByteArray &data) override;
+    /*! See QRustTransport::bytesToWrite(). */
     qint64 bytesToWrite() const override;
 
 private:

@@ -20,6 +20,7 @@ class QRUSTBRIDGE_EXPORT QRustTransport : public QObject
 {
     Q_OBJECT
 public:
+    /*! Transports given to QRustBridge::connectTransport() must have no parent. */
     explicit QRustTransport(QObject *parent = nullptr);
     ~QRustTransport() override;
 
@@ -33,9 +34,13 @@ public:
     virtual qint64 bytesToWrite() const = 0;
 
 Q_SIGNALS:
+    /*! The connection is up; the bridge now waits for the ready event. */
     void opened();
+    /*! open() did not succeed; \a error says why (usually StartFailed). */
     void openFailed(const QRustBridgeError &error);
+    /*! Bytes read from the backend, in order; any chunking is fine. */
     void dataReceived(const QByteArray &data);
+    /*! \a bytes left the write buffer; the bridge then writes more (flow control). */
     void bytesWritten(qint64 bytes);
     /*! The connection ended; \a reason says why (ProcessExited or Disconnected). */
     void closed(const QRustBridgeError &reason);
