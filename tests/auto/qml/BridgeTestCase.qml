@@ -1,7 +1,9 @@
 // Base of the tst_*.qml cases: makes RustBridge elements wired to the demo
-// backend and waits for promises. QtQuickTest does not await async test
-// functions, so tests run their async/await code inside awaitValue()/awaitError(),
-// which spin the event loop (tryVerify) until the promise settles.
+// backend and waits for promises. QtQuickTest does not wait for promises, so
+// tests hand them to awaitValue()/awaitError(), which spin the event loop
+// (tryVerify) until the promise settles. Qt 6.4's JavaScript engine has no
+// async/await (a SyntaxError); task() runs a generator function the same way
+// (`yield promise` instead of `await promise`).
 import QtQuick
 import QtTest
 import QRustBridge
@@ -40,6 +42,27 @@ TestCase {
 
     function spyOn(target, signalName) {
         return createTemporaryObject(spyComponent, base, { target: target, signalName: signalName });
+    }
+
+    // Like calling an async function: `yield p` waits for p; returns a Promise of the return value.
+    function task(generatorFunction) {
+        return new Promise((resolve, reject) => {
+            const iterator = generatorFunction();
+            function step(method, argument) {
+                let next;
+                try {
+                    next = iterator[method](argument);
+                } catch (error) {
+                    reject(error);
+                    return;
+                }
+                if (next.done)
+                    resolve(next.value);
+                else
+                    Promise.resolve(next.value).then(value => step("next", value), error => step("throw", error));
+            }
+            step("next", undefined);
+        });
     }
 
     // Waits until the promise settles; returns { ok, value } (value = result or error).

@@ -73,8 +73,9 @@ BridgeTestCase {
         compare(result.small + 1, 43, "arithmetic works: not a string");
     }
 
-    function test_negativeZeroSurvives() {
-        verify(Object.is(echo(-0), -0));
+    function test_negativeZeroBecomesZeroLikeJsonStringify() {
+        verify(Object.is(echo(-0), 0));
+        compare(JSON.stringify(-0), "0");
     }
 
     function test_followsJsonStringifyRules() {

@@ -2,6 +2,7 @@
 // Gives every test engine two context properties:
 //   demoBackendPath  path of the Rust demo backend ($DEMO_BACKEND_PATH, else the build-time path)
 //   socketDaemon     starts/stops "demo-backend --socket <path>" for connectToServer() tests
+// and sets $QRUSTBRIDGE_QML_TEST_BACKEND to the backend path.
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -71,6 +72,8 @@ class Setup : public QObject
 public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
+        // For the envVarName test: the backend is findable only through this variable.
+        qputenv("QRUSTBRIDGE_QML_TEST_BACKEND", demoBackendPath().toLocal8Bit());
         engine->rootContext()->setContextProperty(QStringLiteral("demoBackendPath"), demoBackendPath());
         engine->rootContext()->setContextProperty(QStringLiteral("socketDaemon"), &m_daemon);
     }

@@ -70,9 +70,9 @@ void tst_QRustJsConverter::toJsBuildsContainers()
     QCOMPARE(list.property(QStringLiteral("length")).toInt(), 4);
     QVERIFY(list.property(2).isNull());
     QVERIFY(list.property(3).property(QStringLiteral("deep")).isArray());
-    // The engine sees plain JavaScript data.
+    // The engine sees plain JavaScript data (QJsonObject orders keys).
     QJSValue stringify = m_engine.evaluate(QStringLiteral("(function (v) { return JSON.stringify(v); })"));
-    QCOMPARE(stringify.call({v}).toString(), QStringLiteral(R"({"n":42,"list":[1,"two",null,{"deep":[true]}]})"));
+    QCOMPARE(stringify.call({v}).toString(), QStringLiteral(R"({"list":[1,"two",null,{"deep":[true]}],"n":42})"));
 }
 
 void tst_QRustJsConverter::toJsonFromExpression_data()
@@ -115,7 +115,7 @@ void tst_QRustJsConverter::integralNumbersBecomeJsonIntegers_data()
     QTest::addColumn<double>("number");
     QTest::addColumn<bool>("integer");
     QTest::newRow("0") << 0.0 << true;
-    QTest::newRow("-0 stays a double") << -0.0 << false;
+    QTest::newRow("-0 becomes 0, like JSON.stringify") << -0.0 << true;
     QTest::newRow("42") << 42.0 << true;
     QTest::newRow("-7") << -7.0 << true;
     QTest::newRow("2^53-1") << 9007199254740991.0 << true;
@@ -135,7 +135,8 @@ void tst_QRustJsConverter::integralNumbersBecomeJsonIntegers()
     // QJsonValue keeps integers as qint64 internally; toVariant() reveals which.
     QCOMPARE(json.toVariant().metaType() == QMetaType::fromType<qlonglong>(), integer);
     QCOMPARE(json.toDouble(), number);
-    QCOMPARE(std::signbit(json.toDouble()), std::signbit(number));
+    if (number == 0)
+        QVERIFY(!std::signbit(json.toDouble()));
 }
 
 void tst_QRustJsConverter::cycleIsAnError()

@@ -15,10 +15,10 @@ BridgeTestCase {
         const runningSpy = spyOn(bridge, "runningChanged");
         compare(bridge.state, RustBridge.NotRunning);
         verify(!bridge.running);
-        const seen = awaitValue((async () => {
-            const ok = await bridge.spawn();
+        const seen = awaitValue(task(function* () {
+            const ok = yield bridge.spawn();
             return { ok: ok, running: bridge.running, state: bridge.state, ready: readySpy.count };
-        })());
+        }));
         compare(seen.ok, true);
         compare(seen.running, true);
         compare(seen.state, RustBridge.Running);
@@ -49,11 +49,11 @@ BridgeTestCase {
 
     function test_callResolvesWithResult() {
         const bridge = startedBridge();
-        const results = awaitValue((async () => {
-            const sum = await bridge.call("add", { a: 2, b: 3 });
-            const echoed = await bridge.call("echo", { hello: "world" });
+        const results = awaitValue(task(function* () {
+            const sum = yield bridge.call("add", { a: 2, b: 3 });
+            const echoed = yield bridge.call("echo", { hello: "world" });
             return [sum, echoed];
-        })());
+        }));
         compare(results[0], 5);
         compare(typeof results[0], "number");
         verifyDeepEqual(results[1], { hello: "world" });
@@ -82,14 +82,14 @@ BridgeTestCase {
 
     function test_awaitInTryCatchSeesTheError() {
         const bridge = startedBridge();
-        const caught = awaitValue((async () => {
+        const caught = awaitValue(task(function* () {
             try {
-                await bridge.call("fail", { message: "nope" });
+                yield bridge.call("fail", { message: "nope" });
                 return "not thrown";
             } catch (e) {
                 return e.code + "/" + e.message;
             }
-        })());
+        }));
         compare(caught, "Remote/nope");
     }
 
@@ -104,10 +104,10 @@ BridgeTestCase {
         const bridge = startedBridge();
         const events = [];
         bridge.eventReceived.connect((name, data) => events.push({ name: name, data: data }));
-        const result = awaitValue((async () => {
-            const ok = await bridge.call("emit", { name: "progress", data: { pct: 50, tags: ["a", "b"], done: false } });
+        const result = awaitValue(task(function* () {
+            const ok = yield bridge.call("emit", { name: "progress", data: { pct: 50, tags: ["a", "b"], done: false } });
             return { ok: ok, eventsAtResponse: events.length };
-        })());
+        }));
         compare(result.ok, true);
         compare(result.eventsAtResponse, 1);
         compare(events[0].name, "progress");
@@ -147,10 +147,10 @@ BridgeTestCase {
     function test_streamDeliversChunksThenResult() {
         const bridge = startedBridge();
         const chunks = [];
-        const outcome = awaitValue((async () => {
-            const result = await bridge.stream("count", { n: 5 }, chunk => chunks.push(chunk));
+        const outcome = awaitValue(task(function* () {
+            const result = yield bridge.stream("count", { n: 5 }, chunk => chunks.push(chunk));
             return { result: result, chunksAtResult: chunks.length };
-        })());
+        }));
         verifyDeepEqual(outcome.result, { count: 5 });
         compare(outcome.chunksAtResult, 5, "every chunk arrives before the result");
         for (let i = 0; i < 5; ++i)
@@ -308,8 +308,8 @@ BridgeTestCase {
     }
 
     function test_envVarNameLocatesTheBackend() {
-        // binaryPath empty and no PATH search: only $DEMO_BACKEND_PATH can find it.
-        const bridge = makeBridge({ binaryPath: "", envVarName: "DEMO_BACKEND_PATH" });
+        // binaryPath empty and no PATH search: only the variable (set by tst_qml.cpp) can find it.
+        const bridge = makeBridge({ binaryPath: "", envVarName: "QRUSTBRIDGE_QML_TEST_BACKEND" });
         compare(awaitValue(bridge.spawn()), true, bridge.lastErrorString);
     }
 

@@ -1,0 +1,514 @@
+#include "qrustbridgeelement.h"
+#include "qrustbridgeelement_p.h"
+#include "qrustjsconverter.h"
+
+#include <QRustBridge/qruststream.h>
+
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QProcessEnvironment>
+#include <QtQml/QQmlEngine>
+#include <QtQml/QQmlInfo>
+
+#include <vector>
+
+static_assert(int(QRustBridge::State::NotRunning) == int(QRustBridgeElement::NotRunning)
+                      && int(QRustBridge::State::Starting) == int(QRustBridgeElement::Starting)
+                      && int(QRustBridge::State::Running) == int(QRustBridgeElement::Running)
+                      && int(QRustBridge::State::Reconnecting) == int(QRustBridgeElement::Reconnecting)
+                      && int(QRustBridge::State::Stopping) == int(QRustBridgeElement::Stopping),
+              "QRustBridgeElement::State must mirror QRustBridge::State");
+
+namespace {
+
+// Evaluated once per element: a real Promise plus its resolve/reject functions.
+// Call and stream promises also get cancel(), which forwards to element.cancel(promise).
+const char promiseFactorySource[] = R"JS(
+(function (element, cancellable) {
+    var settle = {};
+    settle.promise = new Promise(function (resolve, reject) {
+        settle.resolve = resolve;
+        settle.reject = reject;
+    });
+    if (cancellable) {
+        settle.promise.cancel = function () {
+            return element && typeof element.cancel === "function" ? element.cancel(settle.promise) : false;
+        };
+    }
+    return settle;
+})
+)JS";
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+// QRustBridgeElementPrivate
+
+QRustBridgeElementPrivate::QRustBridgeElementPrivate(QRustBridgeElement *q)
+    : q(q)
+{
+}
+
+QJSEngine *QRustBridgeElementPrivate::jsEngine()
+{
+    // Looked up while the element is alive and in use; the QPointer then says if it still exists.
+    if (!engine) {
+        if (QQmlEngine *qml = qmlEngine(q))
+            engine = qml;
+        else
+            engine = qjsEngine(q);
+    }
+    return engine;
+}
+
+QRustBridgeElementPrivate::Pending &
+QRustBridgeElementPrivate::addPending(Pending::Kind kind, const QString &method, quint64 *token)
+{
+    *token = nextToken++;
+    Pending &entry = pending[*token];
+    entry.kind = kind;
+    entry.method = method;
+    QJSEngine *e = jsEngine();
+    if (!e) {
+        qmlWarning(q) << "RustBridge is not owned by a JavaScript engine: no promise is returned";
+        return entry;
+    }
+    if (promiseFactory.isUndefined())
+        promiseFactory = e->evaluate(QString::fromUtf8(promiseFactorySource),
+                                     QStringLiteral("qrustbridge:promisefactory"));
+    const bool cancellable = kind == Pending::Kind::Call || kind == Pending::Kind::Stream;
+    const QJSValue settle = promiseFactory.call({e->toScriptValue(static_cast<QObject *>(q)),
+                                                 QJSValue(cancellable)});
+    entry.promise = settle.property(QStringLiteral("promise"));
+    entry.resolve = settle.property(QStringLiteral("resolve"));
+    entry.reject = settle.property(QStringLiteral("reject"));
+    return entry;
+}
+
+QRustBridge *QRustBridgeElementPrivate::ensureBridge(bool replaceIfStale)
+{
+    if (bridge && replaceIfStale && optionsDirty && bridge->state() == QRustBridge::State::NotRunning) {
+        QObject::disconnect(bridge, nullptr, q, nullptr);
+        bridge->deleteLater();  // we may be inside one of its signals
+        bridge = nullptr;
+    }
+    if (!bridge) {
+        bridge = new QRustBridge(options, q);
+        optionsDirty = false;
+        connectBridge();
+    }
+    return bridge;
+}
+
+void QRustBridgeElementPrivate::connectBridge()
+{
+    QRustBridge *b = bridge;
+    QObject::connect(b, &QRustBridge::ready, q, &QRustBridgeElement::ready);
+    QObject::connect(b, &QRustBridge::standardErrorLine, q, &QRustBridgeElement::standardErrorLine);
+    QObject::connect(b, &QRustBridge::disconnected, q, &QRustBridgeElement::disconnected);
+    QObject::connect(b, &QRustBridge::reconnected, q, &QRustBridgeElement::reconnected);
+    QObject::connect(b, &QRustBridge::reconnectFailed, q, &QRustBridgeElement::reconnectFailed);
+    QObject::connect(b, &QRustBridge::runningChanged, q, &QRustBridgeElement::runningChanged);
+    QObject::connect(b, &QRustBridge::eventReceived, q, [this](const QString &name, const QJsonValue &data) {
+        QJSEngine *e = jsEngine();
+        Q_EMIT q->eventReceived(name, e ? QRustJsConverter::toJs(e, data) : QJSValue());
+    });
+    QObject::connect(b, &QRustBridge::exited, q, [this](int exitCode, QProcess::ExitStatus status) {
+        Q_EMIT q->exited(status == QProcess::CrashExit ? -1 : exitCode);
+    });
+    QObject::connect(b, &QRustBridge::stateChanged, q,
+                     [this](QRustBridge::State state) { onBridgeStateChanged(state); });
+    QObject::connect(b, &QRustBridge::errorOccurred, q, [this](const QRustBridgeError &error) {
+        refreshLastError();
+        Q_EMIT q->errorOccurred(QRustBridgeError::codeName(error.code()), error.message());
+    });
+}
+
+void QRustBridgeElementPrivate::markOptionsChanged()
+{
+    optionsDirty = true;
+    Q_EMIT q->optionsChanged();
+}
+
+QJSValue QRustBridgeElementPrivate::start(bool socket, const QString &path,
+                                          const QRustSocketOptions &socketOptions)
+{
+    QRustBridge *b = ensureBridge(true);
+    quint64 token = 0;
+    Pending &entry = addPending(Pending::Kind::Start, QString(), &token);
+    const QJSValue promise = entry.promise;
+    auto *watcher = new QFutureWatcher<bool>(q);
+    entry.watcher = watcher;
+    QObject::connect(watcher, &QFutureWatcherBase::finished, q, [this, token] {
+        const auto it = pending.find(token);
+        if (it == pending.end())
+            return;
+        const Outcome outcome = outcomeOf(it->second.startFuture);
+        refreshLastError();
+        settle(token, outcome);
+    });
+    // The bridge may emit (and QML handlers run) synchronously in here; map nodes stay valid.
+    const QFuture<bool> future = socket ? b->connectToServer(path, socketOptions) : b->spawn();
+    const auto it = pending.find(token);
+    if (it != pending.end())
+        it->second.startFuture = future;
+    watcher->setFuture(future);
+    return promise;
+}
+
+void QRustBridgeElementPrivate::refreshLastError()
+{
+    const QRustBridgeError error = bridge ? bridge->lastError() : QRustBridgeError();
+    const QString code = error.isError() ? QRustBridgeError::codeName(error.code()) : QString();
+    const QString message = error.isError() ? error.message() : QString();
+    if (code == lastErrorCode && message == lastErrorString)
+        return;
+    lastErrorCode = code;
+    lastErrorString = message;
+    Q_EMIT q->lastErrorChanged();
+}
+
+void QRustBridgeElementPrivate::onBridgeStateChanged(QRustBridge::State newState)
+{
+    if (newState == QRustBridge::State::NotRunning) {
+        std::vector<quint64> killers;
+        for (const auto &[token, entry] : pending) {
+            if (entry.kind == Pending::Kind::Kill)
+                killers.push_back(token);
+        }
+        for (quint64 token : killers)
+            settle(token, Outcome::resolved(QJsonValue(QJsonValue::Undefined)));
+    }
+    Q_EMIT q->stateChanged();
+}
+
+void QRustBridgeElementPrivate::settle(quint64 token, const Outcome &outcome)
+{
+    const auto it = pending.find(token);
+    if (it == pending.end())
+        return;
+    Pending entry = std::move(it->second);
+    pending.erase(it);
+    detach(entry.watcher, entry.stream);
+    deliver(jsEngine(), entry, outcome);
+}
+
+void QRustBridgeElementPrivate::detach(QObject *watcher, QRustStream *stream)
+{
+    if (watcher) {
+        QObject::disconnect(watcher, nullptr, q, nullptr);
+        watcher->deleteLater();  // we may be inside its finished() signal
+    }
+    if (stream) {
+        QObject::disconnect(stream, nullptr, q, nullptr);
+        stream->deleteLater();
+    }
+}
+
+void QRustBridgeElementPrivate::shutdown()
+{
+    // Nothing may reach the half-destroyed element from here on.
+    for (auto &[token, entry] : pending) {
+        if (entry.watcher)
+            QObject::disconnect(entry.watcher, nullptr, q, nullptr);
+        if (entry.stream)
+            QObject::disconnect(entry.stream, nullptr, q, nullptr);
+    }
+    if (bridge) {
+        QObject::disconnect(bridge, nullptr, q, nullptr);
+        delete bridge.data();  // stops the backend and fails every pending future at once
+    }
+    std::map<quint64, Pending> left;
+    left.swap(pending);
+    QJSEngine *e = engine;  // no lookup: the engine may be mid-destruction
+    if (!e)
+        return;  // the JavaScript side is gone; the QJSValues are released safely
+    for (const auto &[token, entry] : left) {
+        Outcome outcome;
+        switch (entry.kind) {
+        case Pending::Kind::Start:
+            outcome = outcomeOf(entry.startFuture);
+            break;
+        case Pending::Kind::Call:
+        case Pending::Kind::Stream:
+            outcome = outcomeOf(entry.future, entry.method);
+            break;
+        case Pending::Kind::Kill:
+            break;  // the backend is stopped: resolved with undefined
+        }
+        // Posted with the engine as context: dropped if the engine dies first.
+        const Pending copy = entry;
+        QMetaObject::invokeMethod(e, [e, copy, outcome] { deliver(e, copy, outcome); }, Qt::QueuedConnection);
+    }
+}
+
+QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const QFuture<QJsonValue> &future,
+                                                                         const QString &method)
+{
+    const QRustBridgeError cancelled(QRustBridgeError::Code::Cancelled,
+                                     QRustBridgeElement::tr("\"%1\" was cancelled").arg(method), method);
+    if (!future.isFinished())
+        return Outcome::rejected(cancelled);
+    try {
+        QFuture<QJsonValue>(future).waitForFinished();  // finished already: rethrows the stored error, never blocks
+    } catch (const QRustBridgeError &error) {
+        return Outcome::rejected(error);
+    } catch (const QException &error) {
+        return Outcome::rejected(QRustBridgeError(QRustBridgeError::Code::ProtocolError,
+                                                  QString::fromLocal8Bit(error.what()), method));
+    }
+    if (future.resultCount() > 0)
+        return Outcome::resolved(future.resultAt(0));
+    return Outcome::rejected(cancelled);
+}
+
+QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const QFuture<bool> &future)
+{
+    return Outcome::resolved(QJsonValue(future.isFinished() && future.resultCount() > 0 && future.resultAt(0)));
+}
+
+void QRustBridgeElementPrivate::deliver(QJSEngine *engine, const Pending &entry, const Outcome &outcome)
+{
+    const QJSValue &function = outcome.ok ? entry.resolve : entry.reject;
+    if (!engine || !function.isCallable())
+        return;
+    const QJSValue argument = outcome.ok ? QRustJsConverter::toJs(engine, outcome.value)
+                                         : errorToJs(engine, outcome.error);
+    function.call({argument});
+}
+
+QJSValue QRustBridgeElementPrivate::errorToJs(QJSEngine *engine, const QRustBridgeError &error)
+{
+    QJSValue value = engine->newErrorObject(QJSValue::GenericError, error.message());
+    value.setProperty(QStringLiteral("code"), QRustBridgeError::codeName(error.code()));
+    if (!error.method().isEmpty())
+        value.setProperty(QStringLiteral("method"), error.method());
+    if (!error.requestId().isEmpty())
+        value.setProperty(QStringLiteral("requestId"), error.requestId());
+    return value;
+}
+
+// ---------------------------------------------------------------------------
+// QRustBridgeElement
+
+QRustBridgeElement::QRustBridgeElement(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<QRustBridgeElementPrivate>(this))
+{
+}
+
+QRustBridgeElement::~QRustBridgeElement()
+{
+    d->shutdown();
+}
+
+#define QRUSTBRIDGEELEMENT_OPTION(Type, ArgType, getter, setter, member)                           \
+    Type QRustBridgeElement::getter() const { return d->options.member; }                          \
+    void QRustBridgeElement::setter(ArgType value)                                                 \
+    {                                                                                              \
+        if (d->options.member == value)                                                            \
+            return;                                                                                \
+        d->options.member = value;                                                                 \
+        d->markOptionsChanged();                                                                   \
+    }
+
+QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, binaryName, setBinaryName, binaryName)
+QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, binaryPath, setBinaryPath, binaryPath)
+QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, envVarName, setEnvVarName, envVarName)
+QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, platformPackagePrefix, setPlatformPackagePrefix, platformPackagePrefix)
+QRUSTBRIDGEELEMENT_OPTION(QStringList, const QStringList &, localPaths, setLocalPaths, localPaths)
+QRUSTBRIDGEELEMENT_OPTION(bool, bool, searchSystemPath, setSearchSystemPath, searchSystemPath)
+QRUSTBRIDGEELEMENT_OPTION(QStringList, const QStringList &, cliArgs, setCliArgs, cliArgs)
+QRUSTBRIDGEELEMENT_OPTION(int, int, requestTimeoutMs, setRequestTimeoutMs, requestTimeoutMs)
+QRUSTBRIDGEELEMENT_OPTION(int, int, streamTimeoutMs, setStreamTimeoutMs, streamTimeoutMs)
+QRUSTBRIDGEELEMENT_OPTION(int, int, readyTimeoutMs, setReadyTimeoutMs, readyTimeoutMs)
+QRUSTBRIDGEELEMENT_OPTION(qint64, qint64, maxPayloadSize, setMaxPayloadSize, maxPayloadSize)
+QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, readyEventName, setReadyEventName, readyEventName)
+QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, cancelMethod, setCancelMethod, cancelMethod)
+
+#undef QRUSTBRIDGEELEMENT_OPTION
+
+QVariantMap QRustBridgeElement::environment() const
+{
+    QVariantMap map;
+    const QProcessEnvironment &env = d->options.environment;
+    for (const QString &key : env.keys())
+        map.insert(key, env.value(key));
+    return map;
+}
+
+void QRustBridgeElement::setEnvironment(const QVariantMap &value)
+{
+    QProcessEnvironment env;
+    for (auto it = value.constBegin(); it != value.constEnd(); ++it)
+        env.insert(it.key(), it.value().toString());
+    if (env == d->options.environment)
+        return;
+    d->options.environment = env;
+    d->markOptionsChanged();
+}
+
+bool QRustBridgeElement::autoStart() const
+{
+    return d->autoStart;
+}
+
+void QRustBridgeElement::setAutoStart(bool value)
+{
+    if (d->autoStart == value)
+        return;
+    d->autoStart = value;
+    Q_EMIT autoStartChanged();
+}
+
+bool QRustBridgeElement::isRunning() const
+{
+    return d->bridge && d->bridge->isRunning();
+}
+
+QRustBridgeElement::State QRustBridgeElement::state() const
+{
+    return d->bridge ? State(int(d->bridge->state())) : NotRunning;
+}
+
+QString QRustBridgeElement::lastErrorCode() const
+{
+    return d->lastErrorCode;
+}
+
+QString QRustBridgeElement::lastErrorString() const
+{
+    return d->lastErrorString;
+}
+
+QJSValue QRustBridgeElement::spawn()
+{
+    return d->start(false, QString(), QRustSocketOptions());
+}
+
+QJSValue QRustBridgeElement::connectToServer(const QString &path, const QJSValue &options)
+{
+    QRustSocketOptions socketOptions;
+    const auto read = [&options](const char *name) {
+        return options.isObject() ? options.property(QString::fromLatin1(name)) : QJSValue();
+    };
+    if (const QJSValue v = read("autoReconnect"); !v.isUndefined())
+        socketOptions.autoReconnect = v.toBool();
+    if (const QJSValue v = read("reconnectBaseDelayMs"); v.isNumber())
+        socketOptions.reconnectBaseDelayMs = v.toInt();
+    if (const QJSValue v = read("reconnectMaxDelayMs"); v.isNumber())
+        socketOptions.reconnectMaxDelayMs = v.toInt();
+    if (const QJSValue v = read("maxReconnectAttempts"); v.isNumber())
+        socketOptions.maxReconnectAttempts = v.toInt();
+    return d->start(true, path, socketOptions);
+}
+
+QJSValue QRustBridgeElement::call(const QString &method, const QJSValue &params)
+{
+    using Kind = QRustBridgeElementPrivate::Pending::Kind;
+    using Outcome = QRustBridgeElementPrivate::Outcome;
+    quint64 token = 0;
+    QRustBridgeElementPrivate::Pending &entry = d->addPending(Kind::Call, method, &token);
+    const QJSValue promise = entry.promise;
+    QString conversionError;
+    const QJsonValue json = QRustJsConverter::toJson(params, &conversionError);
+    if (!conversionError.isEmpty()) {
+        d->settle(token, Outcome::rejected(QRustBridgeError(
+                                 QRustBridgeError::Code::ProtocolError,
+                                 tr("the parameters of \"%1\" are not JSON: %2").arg(method, conversionError),
+                                 method)));
+        return promise;
+    }
+    auto *watcher = new QFutureWatcher<QJsonValue>(this);
+    entry.watcher = watcher;
+    entry.future = d->ensureBridge(false)->sendCommand(method, json);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, token] {
+        const auto it = d->pending.find(token);
+        if (it != d->pending.end())
+            d->settle(token, d->outcomeOf(it->second.future, it->second.method));
+    });
+    watcher->setFuture(entry.future);
+    return promise;
+}
+
+QJSValue QRustBridgeElement::stream(const QString &method, const QJSValue &params, const QJSValue &onChunk)
+{
+    using Kind = QRustBridgeElementPrivate::Pending::Kind;
+    using Outcome = QRustBridgeElementPrivate::Outcome;
+    quint64 token = 0;
+    QRustBridgeElementPrivate::Pending &entry = d->addPending(Kind::Stream, method, &token);
+    const QJSValue promise = entry.promise;
+    if (!onChunk.isUndefined() && !onChunk.isNull() && !onChunk.isCallable())
+        qmlWarning(this) << "stream(): onChunk is not a function and is ignored";
+    entry.onChunk = onChunk;
+    QString conversionError;
+    const QJsonValue json = QRustJsConverter::toJson(params, &conversionError);
+    if (!conversionError.isEmpty()) {
+        d->settle(token, Outcome::rejected(QRustBridgeError(
+                                 QRustBridgeError::Code::ProtocolError,
+                                 tr("the parameters of \"%1\" are not JSON: %2").arg(method, conversionError),
+                                 method)));
+        return promise;
+    }
+    QRustStream *stream = d->ensureBridge(false)->sendCommandStreaming(method, json);
+    entry.stream = stream;
+    entry.future = stream->result();
+    connect(stream, &QRustStream::chunkReceived, this, [this, token](const QJsonValue &data) {
+        const auto it = d->pending.find(token);
+        QJSEngine *engine = d->jsEngine();
+        if (it == d->pending.end() || !engine || !it->second.onChunk.isCallable())
+            return;
+        const QJSValue callback = it->second.onChunk;  // the callback may settle or erase the entry
+        const QJSValue result = callback.call({QRustJsConverter::toJs(engine, data)});
+        if (result.isError())
+            qmlWarning(this) << "stream(): onChunk threw: " << result.toString();
+    });
+    connect(stream, &QRustStream::finished, this,
+            [this, token](const QJsonValue &result) { d->settle(token, Outcome::resolved(result)); });
+    connect(stream, &QRustStream::failed, this,
+            [this, token](const QRustBridgeError &error) { d->settle(token, Outcome::rejected(error)); });
+    return promise;
+}
+
+bool QRustBridgeElement::cancel(const QJSValue &promise)
+{
+    using Kind = QRustBridgeElementPrivate::Pending::Kind;
+    for (auto &[token, entry] : d->pending) {
+        if (entry.kind != Kind::Call && entry.kind != Kind::Stream)
+            continue;
+        if (!entry.promise.strictlyEquals(promise))
+            continue;
+        if (entry.kind == Kind::Stream) {
+            if (QPointer<QRustStream> stream = entry.stream)
+                stream->cancel();  // settles at once through failed(); the loop is left right away
+        } else {
+            QFuture<QJsonValue> future = entry.future;
+            future.cancel();  // settles through the watcher once the bridge finished the request
+        }
+        return true;
+    }
+    return false;
+}
+
+QJSValue QRustBridgeElement::kill()
+{
+    using Kind = QRustBridgeElementPrivate::Pending::Kind;
+    using Outcome = QRustBridgeElementPrivate::Outcome;
+    quint64 token = 0;
+    const QJSValue promise = d->addPending(Kind::Kill, QString(), &token).promise;
+    if (!d->bridge || d->bridge->state() == QRustBridge::State::NotRunning)
+        d->settle(token, Outcome::resolved(QJsonValue(QJsonValue::Undefined)));
+    else
+        d->bridge->kill();  // resolved by onBridgeStateChanged(NotRunning)
+    return promise;
+}
+
+void QRustBridgeElement::classBegin()
+{
+    d->jsEngine();
+}
+
+void QRustBridgeElement::componentComplete()
+{
+    if (d->autoStart)
+        d->start(false, QString(), QRustSocketOptions());
+}

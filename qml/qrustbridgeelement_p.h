@@ -1,0 +1,86 @@
+#pragma once
+
+// Private implementation of QRustBridgeElement. Not installed, not API.
+
+#include "qrustbridgeelement.h"
+
+#include <QRustBridge/qrustbridge.h>
+#include <QRustBridge/qrustbridgeerror.h>
+#include <QRustBridge/qrustbridgeoptions.h>
+#include <QRustBridge/qrustsocketoptions.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QJsonValue>
+#include <QtCore/QPointer>
+#include <QtQml/QJSEngine>
+#include <QtQml/QJSValue>
+
+#include <map>
+
+class QRustStream;
+
+class QRustBridgeElementPrivate
+{
+public:
+    // How a promise settles: resolved with a JSON value (undefined = JS undefined) or rejected.
+    struct Outcome
+    {
+        bool ok = true;
+        QJsonValue value = QJsonValue(QJsonValue::Undefined);
+        QRustBridgeError error;
+
+        static Outcome resolved(const QJsonValue &value) { return {true, value, {}}; }
+        static Outcome rejected(const QRustBridgeError &error) { return {false, {}, error}; }
+    };
+
+    // One JavaScript promise waiting for the bridge.
+    struct Pending
+    {
+        enum class Kind { Start, Call, Stream, Kill };
+        Kind kind = Kind::Call;
+        QString method;
+        QJSValue promise;
+        QJSValue resolve;
+        QJSValue reject;
+        QJSValue onChunk;
+        QFuture<bool> startFuture;
+        QFuture<QJsonValue> future;
+        QObject *watcher = nullptr;      // QFutureWatcher for Start and Call
+        QPointer<QRustStream> stream;    // for Stream
+    };
+
+    explicit QRustBridgeElementPrivate(QRustBridgeElement *q);
+
+    QJSEngine *jsEngine();
+    // Creates a pending entry with a new JS promise; the promise is undefined without an engine.
+    Pending &addPending(Pending::Kind kind, const QString &method, quint64 *token);
+    QRustBridge *ensureBridge(bool replaceIfStale);
+    void connectBridge();
+    void markOptionsChanged();
+    QJSValue start(bool socket, const QString &path, const QRustSocketOptions &socketOptions);
+    void startWithoutPromise();
+    void refreshLastError();
+    void onBridgeStateChanged(QRustBridge::State newState);
+
+    // Removes the entry and delivers its outcome to JavaScript; no-op if already settled.
+    void settle(quint64 token, const Outcome &outcome);
+    void detach(QObject *watcher, QRustStream *stream);
+    void shutdown();
+
+    static Outcome outcomeOf(const QFuture<QJsonValue> &future, const QString &method);
+    static Outcome outcomeOf(const QFuture<bool> &future);
+    static void deliver(QJSEngine *engine, const Pending &entry, const Outcome &outcome);
+    static QJSValue errorToJs(QJSEngine *engine, const QRustBridgeError &error);
+
+    QRustBridgeElement *q;
+    QRustBridgeOptions options;
+    bool optionsDirty = false;
+    bool autoStart = false;
+    QPointer<QRustBridge> bridge;
+    QPointer<QJSEngine> engine;
+    QJSValue promiseFactory;
+    quint64 nextToken = 1;
+    std::map<quint64, Pending> pending;
+    QString lastErrorCode;
+    QString lastErrorString;
+};
