@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Benchmarks QRustBridge against a raw pipe, a hand-rolled QProcess client and
+# @push.rocks/smartrust, all driving the Rust demo backend (release build),
+# and prints a markdown table with ratios and the targets (docs/benchmarks.md).
+#
+#   scripts/bench.sh [--quick] [--no-smartrust] [--build-dir DIR]
+#
+# --quick: 1 round instead of 3, fewer sequential round trips, 20 000 instead
+#          of 100 000 pipelined requests, shorter time limits.
+# Builds what it needs in DIR (default: build-bench), installs smartrust with
+# npm into DIR/node-smartrust (never committed). Not part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+build=$root/build-bench
+quick=0
+use_smartrust=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1 ;;
+    --no-smartrust) use_smartrust=0 ;;
+    --build-dir) build=$(realpath -m "$2"); shift ;;
+    *) echo "usage: $0 [--quick] [--no-smartrust] [--build-dir DIR]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+rounds=3; limit=150; pipelined_args=()
+if [ $quick = 1 ]; then rounds=1; limit=60; pipelined_args=(--count 20000); fi
+slow_run=60   # a run slower than this is not repeated in later rounds
+
+# --- build -------------------------------------------------------------------
+[ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DQRUSTBRIDGE_BUILD_QML=OFF -DQRUSTBRIDGE_BUILD_EXAMPLES=OFF >/dev/null
+fi
+echo "building benchmarks and the demo backend in $build ..." >&2
+cmake --build "$build" --target benchmarks demo-backend >"$build/bench-build.log" 2>&1 ||
+  { tail -30 "$build/bench-build.log" >&2; exit 1; }
+# shellcheck source=/dev/null
+source "$build/tests/benchmarks/bench-paths.sh"
+
+# --- smartrust -----------------------------------------------------------------
+node_dir=$build/node-smartrust
+smartrust_status="not run (--no-smartrust)"
+if [ $use_smartrust = 1 ]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    smartrust_status="not run: node/npm not found"
+    use_smartrust=0
+  else
+    mkdir -p "$node_dir"
+    [ -f "$node_dir/package.json" ] || echo '{"name":"bench-node-smartrust","private":true}' >"$node_dir/package.json"
+    if [ ! -f "$node_dir/node_modules/@push.rocks/smartrust/package.json" ]; then
+      echo "installing @push.rocks/smartrust into $node_dir ..." >&2
+      if ! (cd "$node_dir" && npm install --no-audit --no-fund @push.rocks/smartrust@^1) >"$node_dir/npm.log" 2>&1; then
+        smartrust_status="not run: npm install failed: $(tail -1 "$node_dir/npm.log")"
+        use_smartrust=0
+      fi
+    fi
+    if [ $use_smartrust = 1 ]; then
+      smartrust_status="@push.rocks/smartrust $(node -p "require('$node_dir/node_modules/@push.rocks/smartrust/package.json').version") on node $(node --version)"
+    fi
+  fi
+fi
+
+clients=(rawpipe qrustbridge handrolled)
+[ $use_smartrust = 1 ] && clients+=(smartrust)
+
+# --- run -----------------------------------------------------------------------
+results=$build/bench-results.jsonl
+log=$build/bench-stderr.log
+: >"$results"
+: >"$log"
+declare -A slow
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date +%s)
+
+# run CLIENT WORKLOAD [SIZE]: one fresh process, one result line.
+run() {
+  local client=$1 workload=$2 size=${3:-0} key="$1/$2/${3:-0}"
+  [ -n "${slow[$key]:-}" ] && return 0
+  local cmd=()
+  case $client in
+    rawpipe) cmd=("$BENCH_RAWPIPE") ;;
+    qrustbridge) cmd=("$BENCH_QRUSTBRIDGE") ;;
+    handrolled) cmd=("$BENCH_HANDROLLED") ;;
+    smartrust) cmd=(node "$root/tests/benchmarks/bench_smartrust.mjs" --module-dir "$node_dir") ;;
+  esac
+  cmd+=(--workload "$workload" --backend "$BENCH_BACKEND")
+  [ "$size" != 0 ] && cmd+=(--size "$size")
+  [ $quick = 1 ] && cmd+=(--quick)
+  [ "$workload" = pipelined ] && cmd+=("${pipelined_args[@]}")
+  local t0 t1 out
+  t0=$(date +%s.%N)
+  out=$(timeout -k 5 "$limit" "${cmd[@]}" 2>>"$log" | grep '^BENCH ' | tail -1 || true)
+  t1=$(date +%s.%N)
+  if [ -z "$out" ]; then
+    out="BENCH {\"client\":\"$client\",\"workload\":\"$workload\",\"size_mib\":$size,\"timeout\":$limit}"
+  fi
+  echo "${out#BENCH }" >>"$results"
+  local took
+  took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  printf '  %-12s %-10s %3s MiB  %6.1f s\n' "$client" "$workload" "$size" "$took" >&2
+  if awk -v t="$took" -v s="$slow_run" 'BEGIN { exit !(t > s) }'; then slow[$key]=1; fi
+}
+
+for round in $(seq 1 $rounds); do
+  echo "round $round/$rounds" >&2
+  for workload in seq pipelined stream; do
+    for client in "${clients[@]}"; do run "$client" "$workload"; done
+  done
+  # Memory and stall runs once: each does its repetitions in one fresh process.
+  if [ "$round" = 1 ]; then
+    for size in 1 10 50; do
+      for client in "${clients[@]}"; do run "$client" echo "$size"; done
+    done
+    for client in "${clients[@]}"; do run "$client" stall; done
+  fi
+done
+
+# --- report ----------------------------------------------------------------------
+notes=$build/bench-notes.md
+{
+  echo "Machine and run:"
+  echo
+  echo "- command: \`scripts/bench.sh $([ $quick = 1 ] && echo --quick)\`, $rounds round(s), medians; $(( $(date +%s) - started )) s"
+  echo "- commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain src include 2>/dev/null | grep -q . && echo ' (src/ or include/ modified in the work tree)')"
+  echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; RAM $(free -g | awk '/Mem:/{print $2}') GiB; kernel $(uname -r)"
+  echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- Qt $(qtpaths6 --qt-version 2>/dev/null || qmake6 -query QT_VERSION 2>/dev/null || echo '?'); backend: $BENCH_BACKEND (cargo --release)"
+  echo "- smartrust: $smartrust_status"
+} >"$notes"
+python3 "$root/tests/benchmarks/report.py" "$results" --notes "$notes" | tee "$build/bench-report.md"
+echo >&2
+echo "raw results: $results; report: $build/bench-report.md" >&2
