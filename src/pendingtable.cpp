@@ -38,13 +38,29 @@ bool PendingTable::take(quint64 id, Entry &out)
         return false;
     out = std::move(it->second);
     m_entries.erase(it);
-    if (out.cancelWatcher) {
-        // deleteLater: we may be inside this watcher's own canceled() signal.
-        out.cancelWatcher->disconnect();
-        out.cancelWatcher->deleteLater();
-        out.cancelWatcher = nullptr;
-    }
+    dropWatcher(out);
     return true;
+}
+
+void PendingTable::dropWatcher(Entry &entry)
+{
+    if (!entry.cancelWatcher)
+        return;
+    // deleteLater: we may be inside this watcher's own canceled() signal.
+    entry.cancelWatcher->disconnect();
+    entry.cancelWatcher->deleteLater();
+    entry.cancelWatcher = nullptr;
+    --m_watched;
+}
+
+std::vector<quint64> PendingTable::polledCancellations() const
+{
+    std::vector<quint64> ids;
+    for (const auto &[id, entry] : m_entries) {
+        if (!entry.cancelWatcher && entry.promise.isCanceled())
+            ids.push_back(id);
+    }
+    return ids;
 }
 
 void PendingTable::resolve(quint64 id, const QJsonValue &result)
@@ -89,11 +105,9 @@ void PendingTable::rejectAll(const QRustBridgeError &error)
 {
     std::unordered_map<quint64, Entry> entries;
     entries.swap(m_entries);
+    for (auto &[id, entry] : entries)
+        dropWatcher(entry);
     for (auto &[id, entry] : entries) {
-        if (entry.cancelWatcher) {
-            entry.cancelWatcher->disconnect();
-            entry.cancelWatcher->deleteLater();
-        }
         completeRejected(entry, QRustBridgeError(error.code(), error.message(), entry.method,
                                                  MessageCodec::requestIdString(id)));
     }

@@ -20,14 +20,26 @@ public:
     {
         QString method;
         QPromise<QJsonValue> promise;
-        QFutureWatcher<QJsonValue> *cancelWatcher = nullptr;  // notices QFuture::cancel()
+        QFutureWatcher<QJsonValue> *cancelWatcher = nullptr;  // notices QFuture::cancel() at once
         QPointer<QRustStream> stream;                          // set for streaming requests
     };
+
+    // A QFutureWatcher per request costs a posted event and a scan of the
+    // thread's posted-event list in setFuture(): quadratic with thousands in
+    // flight. So only this many requests get one; the rest are polled.
+    static constexpr int maxWatchedEntries = 64;
 
     PendingTable();
     ~PendingTable();
 
     Entry &add(quint64 id, const QString &method);
+    // Gives `entry` a watcher calling `onCanceled` if fewer than maxWatchedEntries have one.
+    template <typename Slot>
+    void watchForCancel(Entry &entry, QObject *context, Slot onCanceled);
+    // Ids of entries without a watcher whose future was cancelled.
+    std::vector<quint64> polledCancellations() const;
+    // Entries that can only be noticed as cancelled by polling.
+    int polledCount() const { return size() - m_watched; }
     Entry *find(quint64 id);
     bool contains(quint64 id) const;
     int size() const;
@@ -46,5 +58,18 @@ public:
 
 private:
     bool take(quint64 id, Entry &out);
+    void dropWatcher(Entry &entry);
     std::unordered_map<quint64, Entry> m_entries;
+    int m_watched = 0;
 };
+
+template <typename Slot>
+void PendingTable::watchForCancel(Entry &entry, QObject *context, Slot onCanceled)
+{
+    if (m_watched >= maxWatchedEntries)
+        return;
+    ++m_watched;
+    entry.cancelWatcher = new QFutureWatcher<QJsonValue>(context);
+    QObject::connect(entry.cancelWatcher, &QFutureWatcherBase::canceled, context, std::move(onCanceled));
+    entry.cancelWatcher->setFuture(entry.promise.future());
+}

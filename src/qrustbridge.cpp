@@ -50,6 +50,8 @@ QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions 
     QObject::connect(&readyTimer, &QTimer::timeout, q, [this] { onReadyTimeout(); });
     QObject::connect(&requestTimer, &QTimer::timeout, q, [this] { onRequestTimer(); });
     QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { attemptReconnect(); });
+    cancelPollTimer.setInterval(cancelPollIntervalMs);
+    QObject::connect(&cancelPollTimer, &QTimer::timeout, q, [this] { pollCancellations(); });
 
     worker = new IoWorker(&channel, options.maxPayloadSize, [this] {
         // Runs on the I/O thread; q as context drops the call if the bridge is gone.
@@ -69,6 +71,7 @@ void QRustBridgePrivate::shutdownForDestruction()
     readyTimer.stop();
     requestTimer.stop();
     reconnectTimer.stop();
+    cancelPollTimer.stop();
     const QRustBridgeError gone = transportLostError(QRustBridge::tr("the bridge was destroyed"));
     if (startPromise) {
         lastError = gone;
@@ -250,10 +253,7 @@ QFuture<QJsonValue> QRustBridgePrivate::sendCommand(const QString &method, const
     const quint64 id = enqueue(method, params);
     PendingTable::Entry &entry = pending.add(id, method);
     QFuture<QJsonValue> future = entry.promise.future();
-    entry.cancelWatcher = new QFutureWatcher<QJsonValue>(q);
-    QObject::connect(entry.cancelWatcher, &QFutureWatcherBase::canceled, q,
-                     [this, id] { onFutureCanceled(id); });
-    entry.cancelWatcher->setFuture(future);
+    watchForCancel(entry, id);
 
     // Drop finished requests from the front so the deadline queue stays short.
     while (!deadlines.empty() && !pending.contains(deadlines.front().second))
@@ -283,10 +283,7 @@ QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, con
     sd->bridge = this;
     sd->id = id;
     sd->future = entry.promise.future();
-    entry.cancelWatcher = new QFutureWatcher<QJsonValue>(q);
-    QObject::connect(entry.cancelWatcher, &QFutureWatcherBase::canceled, q,
-                     [this, id] { onFutureCanceled(id); });
-    entry.cancelWatcher->setFuture(sd->future);
+    watchForCancel(entry, id);
     QObject::connect(&sd->inactivityTimer, &QTimer::timeout, q, [this, id] {
         PendingTable::Entry *e = pending.find(id);
         if (!e)
@@ -314,6 +311,25 @@ void QRustBridgePrivate::cancelStream(quint64 id)
     pending.cancel(id, QRustBridgeError(QRustBridgeError::Code::Cancelled,
                                         QRustBridge::tr("\"%1\" was cancelled").arg(method), method,
                                         MessageCodec::requestIdString(id)));
+}
+
+void QRustBridgePrivate::watchForCancel(PendingTable::Entry &entry, quint64 id)
+{
+    pending.watchForCancel(entry, q, [this, id] { onFutureCanceled(id); });
+    if (!entry.cancelWatcher && !cancelPollTimer.isActive())
+        cancelPollTimer.start();
+}
+
+void QRustBridgePrivate::pollCancellations()
+{
+    QPointer<QRustBridge> alive(q);
+    for (quint64 id : pending.polledCancellations()) {
+        cancelStream(id);
+        if (!alive)
+            return;
+    }
+    if (pending.polledCount() == 0)
+        cancelPollTimer.stop();
 }
 
 void QRustBridgePrivate::onFutureCanceled(quint64 id)

@@ -39,7 +39,9 @@ public:
     QFuture<QJsonValue> sendCommand(const QString &method, const QJsonValue &params);
     QRustStream *sendCommandStreaming(const QString &method, const QJsonValue &params);
     void cancelStream(quint64 id);
+    void watchForCancel(PendingTable::Entry &entry, quint64 id);
     void onFutureCanceled(quint64 id);
+    void pollCancellations();
     void sendCancelMessage(quint64 id);
 
     void drainInbound();
@@ -90,6 +92,10 @@ public:
     QElapsedTimer clock;
     std::deque<std::pair<qint64, quint64>> deadlines;  // (deadline ms, id), in send order
     QTimer requestTimer;
+
+    // Requests beyond PendingTable::maxWatchedEntries notice QFuture::cancel() this late at most.
+    static constexpr int cancelPollIntervalMs = 10;
+    QTimer cancelPollTimer;
 
     QString socketPath;
     QRustSocketOptions socketOptions;

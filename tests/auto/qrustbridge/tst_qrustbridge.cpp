@@ -34,6 +34,7 @@ private Q_SLOTS:
     void killFailsPendingAndStopsProcess();
     void destroyingBridgeFinishesPendingAndReapsChild();
     void cancelledFutureFinishesAtOnceAndFreesBackend();
+    void cancelNoticedBeyondWatchedRequests();
     void spawnTwiceIsRefused();
     void respawnAfterExitWorks();
 };
@@ -370,6 +371,28 @@ void tst_QRustBridge::cancelledFutureFinishesAtOnceAndFreesBackend()
     QTRY_VERIFY_WITH_TIMEOUT(!stderrLines.isEmpty(), 5000);
     QVERIFY2(stderrLines.last().at(0).toString().contains(QStringLiteral(": cancelled after")),
              qPrintable(stderrLines.last().at(0).toString()));
+}
+
+void tst_QRustBridge::cancelNoticedBeyondWatchedRequests()
+{
+    // Past the first requests in flight, cancellation is noticed by polling,
+    // not a watcher per request: it must still finish the future promptly.
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QList<QFuture<QJsonValue>> replies;
+    for (int i = 0; i < 200; ++i)
+        replies << bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 10000}});
+    QFuture<QJsonValue> last = replies.last();
+    QElapsedTimer timer;
+    timer.start();
+    last.cancel();
+    QRB_WAIT(last, 2000);
+    QVERIFY(last.isCanceled());
+    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(bridge.pendingCount(), 199);
+    replies.first().cancel();
+    QRB_WAIT(replies.first(), 2000);
+    QCOMPARE(bridge.pendingCount(), 198);
 }
 
 void tst_QRustBridge::spawnTwiceIsRefused()
