@@ -4,6 +4,7 @@
 
 #include <QtCore/QAssociativeIterable>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QDateTime>
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
@@ -18,6 +19,8 @@
 #include <QtCore/QSequentialIterable>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
+#include <QtCore/QUrl>
+#include <QtCore/QUuid>
 #include <QtCore/QVariant>
 
 #include <cmath>
@@ -43,6 +46,7 @@
     \li float, double [number]
     \li enums [Q_ENUM: the enumerator's name as a string; other enums: the integer]
     \li QVariant [anything, via QJsonValue::toVariant()], QVariantList, QVariantMap, QVariantHash
+    \li QDateTime, QDate, QTime [ISO 8601 string; invalid = null], QUrl, QUuid [string]
     \li std::optional<T> [null or missing = std::nullopt, otherwise T's shape]
     \li QList<T> (so QStringList too) and std::vector<T> [array]
     \li QMap<QString, T> and QHash<QString, T> [object]
@@ -53,6 +57,9 @@
     QRustBridgeError with code ProtocolError and a translated message that
     starts with the path of the offending field, for example
     \c{result.items[2].name: expected a string, got number}.
+    Messages are translated in the context "QRustBridge", the context of
+    QRustBridge::tr() (through QCoreApplication::translate(), since this
+    header is included by qrustbridge.h and cannot include it back).
 
     Integers: JSON numbers are doubles for most peers, so integers round-trip
     exactly up to 2^53 in magnitude everywhere. Between Qt and a Rust backend
@@ -196,6 +203,41 @@ enum class Expected { String, Boolean, Number, Integer, Object, Array };
     throw jsonError(message.arg(path, jsonTypeName(got)));
 }
 
+// Throws the type mismatch unless `json` has the JSON type `expected` asks for.
+inline void expectJson(const QJsonValue &json, Expected expected, const QString &path)
+{
+    bool matches = false;
+    switch (expected) {
+    case Expected::String: matches = json.isString(); break;
+    case Expected::Boolean: matches = json.isBool(); break;
+    case Expected::Number:
+    case Expected::Integer: matches = json.isDouble(); break;
+    case Expected::Object: matches = json.isObject(); break;
+    case Expected::Array: matches = json.isArray(); break;
+    }
+    if (!matches)
+        throwTypeMismatch(path, expected, json);
+}
+
+// QJsonObject, QJsonArray, QString and bool: exactly one JSON type each.
+template <typename T, Expected expected>
+struct JsonTypeConverter
+{
+    static QJsonValue toJson(const T &value) { return QJsonValue(value); }
+    static T fromJson(const QJsonValue &json, const QString &path)
+    {
+        expectJson(json, expected, path);
+        if constexpr (std::is_same_v<T, QJsonObject>)
+            return json.toObject();
+        else if constexpr (std::is_same_v<T, QJsonArray>)
+            return json.toArray();
+        else if constexpr (std::is_same_v<T, QString>)
+            return json.toString();
+        else
+            return json.toBool();
+    }
+};
+
 inline QString formatNumber(double value)
 {
     return QString::number(value, 'g', QLocale::FloatingPointShortest);
@@ -238,8 +280,7 @@ constexpr bool fitsIn(qint64 value)
 template <typename T>
 T readInteger(const QJsonValue &json, const QString &path)
 {
-    if (!json.isDouble())
-        throwTypeMismatch(path, Expected::Integer, json);
+    expectJson(json, Expected::Integer, path);
     const QVariant number = json.toVariant();
     if (number.metaType().id() == QMetaType::LongLong) {
         const qint64 value = number.toLongLong();
@@ -308,54 +349,22 @@ struct QRustJsonConverter<QJsonValue>
 /*! A JSON object. */
 template <>
 struct QRustJsonConverter<QJsonObject>
-{
-    static QJsonValue toJson(const QJsonObject &value) { return value; }
-    static QJsonObject fromJson(const QJsonValue &json, const QString &path)
-    {
-        if (!json.isObject())
-            QRustTyped::detail::throwTypeMismatch(path, QRustTyped::detail::Expected::Object, json);
-        return json.toObject();
-    }
-};
+    : QRustTyped::detail::JsonTypeConverter<QJsonObject, QRustTyped::detail::Expected::Object> {};
 
 /*! A JSON array. */
 template <>
 struct QRustJsonConverter<QJsonArray>
-{
-    static QJsonValue toJson(const QJsonArray &value) { return value; }
-    static QJsonArray fromJson(const QJsonValue &json, const QString &path)
-    {
-        if (!json.isArray())
-            QRustTyped::detail::throwTypeMismatch(path, QRustTyped::detail::Expected::Array, json);
-        return json.toArray();
-    }
-};
+    : QRustTyped::detail::JsonTypeConverter<QJsonArray, QRustTyped::detail::Expected::Array> {};
 
 /*! A JSON string. */
 template <>
 struct QRustJsonConverter<QString>
-{
-    static QJsonValue toJson(const QString &value) { return value; }
-    static QString fromJson(const QJsonValue &json, const QString &path)
-    {
-        if (!json.isString())
-            QRustTyped::detail::throwTypeMismatch(path, QRustTyped::detail::Expected::String, json);
-        return json.toString();
-    }
-};
+    : QRustTyped::detail::JsonTypeConverter<QString, QRustTyped::detail::Expected::String> {};
 
 /*! \c true or \c false; numbers and strings are not booleans. */
 template <>
 struct QRustJsonConverter<bool>
-{
-    static QJsonValue toJson(bool value) { return value; }
-    static bool fromJson(const QJsonValue &json, const QString &path)
-    {
-        if (!json.isBool())
-            QRustTyped::detail::throwTypeMismatch(path, QRustTyped::detail::Expected::Boolean, json);
-        return json.toBool();
-    }
-};
+    : QRustTyped::detail::JsonTypeConverter<bool, QRustTyped::detail::Expected::Boolean> {};
 
 /*!
     Any integer type (char types included, bool excluded). Reading rejects
@@ -382,8 +391,7 @@ struct QRustJsonConverter<T, std::enable_if_t<std::is_floating_point_v<T>>>
     static QJsonValue toJson(T value) { return QJsonValue(double(value)); }
     static T fromJson(const QJsonValue &json, const QString &path)
     {
-        if (!json.isDouble())
-            QRustTyped::detail::throwTypeMismatch(path, QRustTyped::detail::Expected::Number, json);
+        QRustTyped::detail::expectJson(json, QRustTyped::detail::Expected::Number, path);
         const double value = json.toDouble();
         if (std::isfinite(value) && std::fabs(value) > double(std::numeric_limits<T>::max())) {
             QRustTyped::detail::throwOutOfRange(path, QRustTyped::detail::formatNumber(value),
@@ -391,6 +399,112 @@ struct QRustJsonConverter<T, std::enable_if_t<std::is_floating_point_v<T>>>
                                                 QRustTyped::detail::formatNumber(double(std::numeric_limits<T>::max())));
         }
         return T(value);
+    }
+};
+
+namespace QRustTyped {
+namespace detail {
+
+// The string-coded types; one translatable sentence each.
+enum class TextKind { Url, Uuid, DateTime, Date, Time };
+
+[[noreturn]] inline void throwBadText(const QString &path, const QString &text, TextKind kind)
+{
+    QString message;
+    switch (kind) {
+    case TextKind::Url:
+        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not a valid URL");
+        break;
+    case TextKind::Uuid:
+        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not a UUID");
+        break;
+    case TextKind::DateTime:
+        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not an ISO 8601 date and time");
+        break;
+    case TextKind::Date:
+        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not an ISO 8601 date");
+        break;
+    case TextKind::Time:
+        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not an ISO 8601 time");
+        break;
+    }
+    throw jsonError(message.arg(path, text));
+}
+
+// QDateTime, QDate, QTime: ISO 8601 text; the invalid (null) value is JSON null.
+template <typename T>
+struct IsoTextConverter
+{
+    // QDate has no milliseconds and rejects ISODateWithMs when parsing.
+    static constexpr Qt::DateFormat format = std::is_same_v<T, QDate> ? Qt::ISODate : Qt::ISODateWithMs;
+
+    static QJsonValue toJson(const T &value)
+    {
+        return value.isValid() ? QJsonValue(value.toString(format)) : QJsonValue(QJsonValue::Null);
+    }
+    static T fromJson(const QJsonValue &json, const QString &path)
+    {
+        if (json.isNull())
+            return T();
+        const T value = T::fromString(QRustJsonConverter<QString>::fromJson(json, path), format);
+        if (!value.isValid()) {
+            throwBadText(path, json.toString(),
+                         std::is_same_v<T, QDateTime> ? TextKind::DateTime
+                         : std::is_same_v<T, QDate>   ? TextKind::Date
+                                                      : TextKind::Time);
+        }
+        return value;
+    }
+};
+
+} // namespace detail
+} // namespace QRustTyped
+
+/*!
+    An ISO 8601 string with milliseconds, e.g. \c{"2024-01-02T03:04:05.678Z"}
+    (what serde/chrono write for a \c DateTime<Utc>); an invalid QDateTime is
+    null. Reading accepts any ISO 8601 date-time Qt parses (finer fractions
+    are rounded to milliseconds). A Qt::LocalTime value is written without
+    an offset: send UTC or offset times to be unambiguous.
+*/
+template <>
+struct QRustJsonConverter<QDateTime> : QRustTyped::detail::IsoTextConverter<QDateTime> {};
+
+/*! An ISO 8601 date, \c{"2024-01-02"}; an invalid QDate is null. */
+template <>
+struct QRustJsonConverter<QDate> : QRustTyped::detail::IsoTextConverter<QDate> {};
+
+/*! An ISO 8601 time, \c{"03:04:05.678"}; an invalid QTime is null. */
+template <>
+struct QRustJsonConverter<QTime> : QRustTyped::detail::IsoTextConverter<QTime> {};
+
+/*! A string, fully encoded; an empty QUrl is \c{""}. Reading rejects text that is not a valid URL. */
+template <>
+struct QRustJsonConverter<QUrl>
+{
+    static QJsonValue toJson(const QUrl &value) { return value.toString(QUrl::FullyEncoded); }
+    static QUrl fromJson(const QJsonValue &json, const QString &path)
+    {
+        const QString text = QRustJsonConverter<QString>::fromJson(json, path);
+        const QUrl url(text, QUrl::StrictMode);
+        if (!text.isEmpty() && !url.isValid())
+            QRustTyped::detail::throwBadText(path, text, QRustTyped::detail::TextKind::Url);
+        return url;
+    }
+};
+
+/*! A string without braces, \c{"67e55044-10b1-426f-9247-bb680e5fe0c8"}, as serde's uuid writes it. */
+template <>
+struct QRustJsonConverter<QUuid>
+{
+    static QJsonValue toJson(const QUuid &value) { return value.toString(QUuid::WithoutBraces); }
+    static QUuid fromJson(const QJsonValue &json, const QString &path)
+    {
+        const QString text = QRustJsonConverter<QString>::fromJson(json, path);
+        const QUuid uuid = QUuid::fromString(text);
+        if (uuid.isNull() && QUuid().toString(QUuid::WithoutBraces) != text && QUuid().toString() != text)
+            QRustTyped::detail::throwBadText(path, text, QRustTyped::detail::TextKind::Uuid);
+        return uuid;
     }
 };
 
@@ -439,8 +553,7 @@ struct SequenceConverter
     }
     static Container fromJson(const QJsonValue &json, const QString &path)
     {
-        if (!json.isArray())
-            throwTypeMismatch(path, Expected::Array, json);
+        expectJson(json, Expected::Array, path);
         const QJsonArray array = json.toArray();
         Container values;
         values.reserve(array.size());
@@ -464,8 +577,7 @@ struct StringMapConverter
     }
     static Map fromJson(const QJsonValue &json, const QString &path)
     {
-        if (!json.isObject())
-            throwTypeMismatch(path, Expected::Object, json);
+        expectJson(json, Expected::Object, path);
         const QJsonObject object = json.toObject();
         Map values;
         for (auto it = object.begin(); it != object.end(); ++it)
@@ -540,6 +652,11 @@ bool visitBuiltinType(int typeId, Visitor &&visit)
     case QMetaType::QVariantList: visit(TypeTag<QVariantList>()); return true;
     case QMetaType::QVariantMap: visit(TypeTag<QVariantMap>()); return true;
     case QMetaType::QVariantHash: visit(TypeTag<QVariantHash>()); return true;
+    case QMetaType::QDateTime: visit(TypeTag<QDateTime>()); return true;
+    case QMetaType::QDate: visit(TypeTag<QDate>()); return true;
+    case QMetaType::QTime: visit(TypeTag<QTime>()); return true;
+    case QMetaType::QUrl: visit(TypeTag<QUrl>()); return true;
+    case QMetaType::QUuid: visit(TypeTag<QUuid>()); return true;
     default: return false;
     }
 }
@@ -653,8 +770,7 @@ inline QJsonValue gadgetToJson(const QMetaObject *metaObject, const void *gadget
 
 inline void gadgetFromJson(const QMetaObject *metaObject, void *gadget, const QJsonValue &json, const QString &path)
 {
-    if (!json.isObject())
-        throwTypeMismatch(path, Expected::Object, json);
+    expectJson(json, Expected::Object, path);
     const QJsonObject object = json.toObject();
     for (int i = 0; i < metaObject->propertyCount(); ++i) {
         const QMetaProperty property = metaObject->property(i);
@@ -701,8 +817,7 @@ inline bool sequenceFromJson(QMetaType type, void *value, const QJsonValue &json
     const QMetaSequence sequence = iterable.metaContainer();
     if (!sequence.canAddValueAtEnd())
         return false;
-    if (!json.isArray())
-        throwTypeMismatch(path, Expected::Array, json);
+    expectJson(json, Expected::Array, path);
     const QJsonArray array = json.toArray();
     if (sequence.canClear())
         sequence.clear(value);
@@ -741,8 +856,7 @@ inline bool stringMapFromJson(QMetaType type, void *value, const QJsonValue &jso
     const QMetaAssociation association = iterable.metaContainer();
     if (association.keyMetaType() != QMetaType::fromType<QString>() || !association.canSetMappedAtKey())
         return false;
-    if (!json.isObject())
-        throwTypeMismatch(path, Expected::Object, json);
+    expectJson(json, Expected::Object, path);
     if (association.canClear())
         association.clear(value);
     const QMetaType mappedType = association.mappedMetaType();
@@ -762,7 +876,7 @@ inline bool stringMapFromJson(QMetaType type, void *value, const QJsonValue &jso
 inline QJsonValue toJsonDynamic(QMetaType type, const void *value, const QString &path)
 {
     QJsonValue out;
-    const int typeId = type.id(); // also registers container views of moc-seen types
+    const int typeId = type.id(); // registers the type (and its container views) if nobody did yet
     if (visitBuiltinType(typeId, [&](auto tag) {
             using T = typename decltype(tag)::type;
             out = QRustJsonConverter<T>::toJson(*static_cast<const T *>(value));
