@@ -26,6 +26,7 @@ private Q_SLOTS:
     void remoteErrorCarriesMessage();
     void requestTimeoutFails();
     void concurrentRequestsResolveToTheirOwnIds();
+    void slowRequestsRunConcurrently();
     void eventsArriveInOrder();
     void stderrLinesAreForwarded();
     void exitCodeIsReported();
@@ -217,6 +218,25 @@ void tst_QRustBridge::concurrentRequestsResolveToTheirOwnIds()
         else
             QCOMPARE(replies[i].result().toInt(), i + 1000);
     }
+}
+
+void tst_QRustBridge::slowRequestsRunConcurrently()
+{
+    QRustBridge bridge(demoOptions());
+    QRB_SPAWN(bridge);
+    QElapsedTimer timer;
+    timer.start();
+    QList<QFuture<QJsonValue>> sleeps;
+    for (int i = 0; i < 100; ++i)
+        sleeps << bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 200}});
+    // A fast request is not stuck behind the slow ones.
+    QFuture<QJsonValue> echo = bridge.sendCommand(QStringLiteral("echo"), 1);
+    QRB_WAIT(echo, 5000);
+    QVERIFY2(timer.elapsed() < 150, qPrintable(QString::number(timer.elapsed())));
+    for (const auto &reply : sleeps)
+        QRB_WAIT(reply, 10000);
+    // 100 x 200 ms one after another would be 20 s.
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
 }
 
 void tst_QRustBridge::eventsArriveInOrder()

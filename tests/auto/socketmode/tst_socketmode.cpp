@@ -32,6 +32,7 @@ private Q_SLOTS:
     void reconnectGivesUpAfterMaxAttemptsWithBackoff();
     void killDuringBackoffStopsReconnecting();
     void manyClientsNeverGetEachOthersResponses();
+    void clientsInSeparateProcessesShareOneDaemon();
 
 private:
     void startDaemon();
@@ -297,6 +298,26 @@ void tst_SocketMode::manyClientsNeverGetEachOthersResponses()
         QCOMPARE(result.value(QStringLiteral("client")).toInt(), k % clients);
         QCOMPARE(result.value(QStringLiteral("i")).toInt(), k / clients);
     }
+}
+
+void tst_SocketMode::clientsInSeparateProcessesShareOneDaemon()
+{
+#ifndef CONSOLE_EXAMPLE_PATH
+    QSKIP("the console example is not built");
+#else
+    // Each console client checks that every echo it gets back is its own.
+    std::vector<std::unique_ptr<QProcess>> clients;
+    for (int i = 0; i < 4; ++i) {
+        clients.push_back(std::make_unique<QProcess>());
+        clients.back()->start(QStringLiteral(CONSOLE_EXAMPLE_PATH),
+                              {QStringLiteral("--socket"), m_path, QStringLiteral("--bench"), QStringLiteral("300")});
+    }
+    for (auto &client : clients) {
+        QVERIFY(client->waitForFinished(60000));
+        QCOMPARE(client->exitCode(), 0);
+        QVERIFY(client->readAllStandardOutput().contains("300 round trips"));
+    }
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_SocketMode)
