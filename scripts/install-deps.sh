@@ -11,7 +11,7 @@ packages=(
   qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
   librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
   librust-libc-dev librust-signal-hook-dev
-  xvfb xauth doxygen openssl
+  xvfb xauth doxygen openssl qcoro-qt6-dev
 )
 
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
