@@ -449,6 +449,7 @@ void QRustBridgePrivate::attemptReconnect()
 {
     if (state != QRustBridge::State::Reconnecting)
         return;
+    qCDebug(lcQRustBridge) << "reconnect attempt" << reconnectAttempt;
     readyTimer.start(options.readyTimeoutMs);
     openTransport(createTransport());
 }
@@ -511,6 +512,7 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         Q_EMIT q->standardErrorLine(message.text);
         return;
     case Kind::Opened:
+        qCDebug(lcQRustBridge) << "transport open; waiting for" << options.readyEventName;
         processId = message.exitCode;
         return;
     case Kind::OpenFailed:

@@ -1,6 +1,7 @@
 #include <QRustBridge/qrustlocalsockettransport.h>
 
 #include "logging_p.h"
+#include "socketclosed_p.h"
 #include "peercheck_p.h"
 
 #include <QRustBridge/qrustbridge.h>
@@ -78,11 +79,7 @@ void QRustLocalSocketTransport::open()
         if (!d->opened || d->finished)
             return;
         d->finished = true;
-        const QByteArray rest = socket->readAll();
-        if (!rest.isEmpty())
-            Q_EMIT dataReceived(rest);
-        Q_EMIT closed(QRustBridgeError(QRustBridgeError::Code::Disconnected,
-                                       QRustBridge::tr("the connection to %1 was closed").arg(d->path)));
+        reportSocketClosed(this, socket, d->path);
     });
     connect(socket, &QLocalSocket::bytesWritten, this, &QRustTransport::bytesWritten);
     connect(socket, &QLocalSocket::readyRead, this, [this, socket] {

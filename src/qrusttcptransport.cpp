@@ -1,6 +1,7 @@
 #include <QRustBridge/qrusttcptransport.h>
 
 #include "logging_p.h"
+#include "socketclosed_p.h"
 
 #include <QRustBridge/qrustbridge.h>
 
@@ -118,11 +119,7 @@ void QRustTcpTransport::open()
         if (!d->opened || d->finished)
             return;
         d->finished = true;
-        const QByteArray rest = socket->readAll();
-        if (!rest.isEmpty())
-            Q_EMIT dataReceived(rest);
-        Q_EMIT closed(QRustBridgeError(QRustBridgeError::Code::Disconnected,
-                                       QRustBridge::tr("the connection to %1 was closed").arg(d->where())));
+        reportSocketClosed(this, socket, d->where());
     });
     connect(socket, &QIODevice::bytesWritten, this, &QRustTransport::bytesWritten);
     if (tls)  // the high-water mark counts encrypted bytes too
