@@ -144,6 +144,15 @@ BridgeTestCase {
         compare(bridge.lastErrorCode, "ProcessExited");
     }
 
+    function test_crashReportsExitCodeMinusOne() {
+        const bridge = startedBridge();
+        const exitedSpy = spyOn(bridge, "exited");
+        compare(awaitError(bridge.call("abort")).code, "ProcessExited");
+        tryCompare(exitedSpy, "count", 1);
+        compare(exitedSpy.signalArguments[0][0], -1);
+        compare(bridge.lastErrorCode, "ProcessExited");
+    }
+
     function test_streamDeliversChunksThenResult() {
         const bridge = startedBridge();
         const chunks = [];
@@ -206,7 +215,7 @@ BridgeTestCase {
         const bridge = startedBridge({ cancelMethod: "$/cancel" });
         const promise = bridge.call("sleep", { ms: 20000 });
         verify(bridge.cancel(promise), "cancel(promise) finds the pending call");
-        const error = awaitError(promise, 5000);
+        const error = awaitError(promise, 10000);  // well before the 20 s sleep would end
         compare(error.code, "Cancelled");
         compare(error.method, "sleep");
         verify(bridge.running);
@@ -351,5 +360,18 @@ BridgeTestCase {
         compare(awaitValue(bridge.call("add", { a: 1, b: 1 })), 2);
         awaitValue(bridge.kill());
         socketDaemon.stop();
+    }
+
+    function test_reconnectFailedAfterMaxAttempts() {
+        const path = socketDaemon.start();
+        verify(path !== "", "socket daemon started");
+        const bridge = makeBridge();
+        const failedSpy = spyOn(bridge, "reconnectFailed");
+        compare(awaitValue(bridge.connectToServer(path, { autoReconnect: true, reconnectBaseDelayMs: 20,
+                                                          maxReconnectAttempts: 2 })), true);
+        socketDaemon.stop();
+        tryCompare(failedSpy, "count", 1, 10000);
+        compare(bridge.state, RustBridge.NotRunning);
+        compare(awaitError(bridge.call("echo", 1)).code, "NotRunning");
     }
 }
