@@ -155,6 +155,20 @@ QJSValue QRustBridgeElementPrivate::start(bool socket, const QString &path,
     return promise;
 }
 
+bool QRustBridgeElementPrivate::paramsToJson(quint64 token, const QString &method, const QJSValue &params,
+                                             QJsonValue *json)
+{
+    QString error;
+    *json = QRustJsConverter::toJson(params, &error);
+    if (error.isEmpty())
+        return true;
+    settle(token, Outcome::rejected(QRustBridgeError(
+                      QRustBridgeError::Code::ProtocolError,
+                      QRustBridgeElement::tr("the parameters of \"%1\" are not JSON: %2").arg(method, error),
+                      method)));
+    return false;
+}
+
 void QRustBridgeElementPrivate::refreshLastError()
 {
     const QRustBridgeError error = bridge ? bridge->lastError() : QRustBridgeError();
@@ -405,19 +419,12 @@ QJSValue QRustBridgeElement::connectToServer(const QString &path, const QJSValue
 QJSValue QRustBridgeElement::call(const QString &method, const QJSValue &params)
 {
     using Kind = QRustBridgeElementPrivate::Pending::Kind;
-    using Outcome = QRustBridgeElementPrivate::Outcome;
     quint64 token = 0;
     QRustBridgeElementPrivate::Pending &entry = d->addPending(Kind::Call, method, &token);
     const QJSValue promise = entry.promise;
-    QString conversionError;
-    const QJsonValue json = QRustJsConverter::toJson(params, &conversionError);
-    if (!conversionError.isEmpty()) {
-        d->settle(token, Outcome::rejected(QRustBridgeError(
-                                 QRustBridgeError::Code::ProtocolError,
-                                 tr("the parameters of \"%1\" are not JSON: %2").arg(method, conversionError),
-                                 method)));
+    QJsonValue json;
+    if (!d->paramsToJson(token, method, params, &json))
         return promise;
-    }
     auto *watcher = new QFutureWatcher<QJsonValue>(this);
     entry.watcher = watcher;
     entry.future = d->ensureBridge(false)->sendCommand(method, json);
@@ -440,15 +447,9 @@ QJSValue QRustBridgeElement::stream(const QString &method, const QJSValue &param
     if (!onChunk.isUndefined() && !onChunk.isNull() && !onChunk.isCallable())
         qmlWarning(this) << "stream(): onChunk is not a function and is ignored";
     entry.onChunk = onChunk;
-    QString conversionError;
-    const QJsonValue json = QRustJsConverter::toJson(params, &conversionError);
-    if (!conversionError.isEmpty()) {
-        d->settle(token, Outcome::rejected(QRustBridgeError(
-                                 QRustBridgeError::Code::ProtocolError,
-                                 tr("the parameters of \"%1\" are not JSON: %2").arg(method, conversionError),
-                                 method)));
+    QJsonValue json;
+    if (!d->paramsToJson(token, method, params, &json))
         return promise;
-    }
     QRustStream *stream = d->ensureBridge(false)->sendCommandStreaming(method, json);
     entry.stream = stream;
     entry.future = stream->result();

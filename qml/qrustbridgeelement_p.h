@@ -58,7 +58,8 @@ public:
     void connectBridge();
     void markOptionsChanged();
     QJSValue start(bool socket, const QString &path, const QRustSocketOptions &socketOptions);
-    void startWithoutPromise();
+    // Converts call()/stream() params; on failure rejects the pending promise with ProtocolError.
+    bool paramsToJson(quint64 token, const QString &method, const QJSValue &params, QJsonValue *json);
     void refreshLastError();
     void onBridgeStateChanged(QRustBridge::State newState);
 
