@@ -178,6 +178,26 @@
         <source>TLS verification failed: %1</source>
         <translation>TLS-Überprüfung fehlgeschlagen: %1</translation>
     </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a valid URL</source>
+        <translation>%1: „%2“ ist keine gültige URL</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a UUID</source>
+        <translation>%1: „%2“ ist keine UUID</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not an ISO 8601 date and time</source>
+        <translation>%1: „%2“ ist kein Datum mit Uhrzeit nach ISO 8601</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not an ISO 8601 date</source>
+        <translation>%1: „%2“ ist kein Datum nach ISO 8601</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not an ISO 8601 time</source>
+        <translation>%1: „%2“ ist keine Uhrzeit nach ISO 8601</translation>
+    </message>
 </context>
 <context>
     <name>QRustBridgeElement</name>

@@ -178,6 +178,26 @@
         <source>TLS verification failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a valid URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a UUID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not an ISO 8601 date and time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not an ISO 8601 date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not an ISO 8601 time</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>QRustBridgeElement</name>
