@@ -1,0 +1,366 @@
+// Fuzzes the inbound protocol path: MessageCodec::decode on arbitrary lines,
+// each decoded message dispatched the way QRustBridgePrivate::handle() does
+// into a PendingTable holding real QPromise<QJsonValue> entries (with their
+// cancel watchers), interleaved with the bridge's other ways out: timeouts,
+// QFuture::cancel() by the user, cancel by the bridge, and connection loss.
+// Proves:
+//   - decode never crashes, accepts only JSON objects, explains every refusal,
+//     and yields only the kinds the I/O thread may report for a line;
+//   - every future finishes exactly once (a continuation counts it, and it
+//     runs inside the call that finished it), with the outcome of the first
+//     way out; later resolve/reject/cancel of a finished or unknown id is a
+//     no-op; after the final rejectAll() nothing is pending;
+//   - a re-encoded request is one line, parses back, and encodes to the same
+//     bytes again (the outbound framing can't be broken by any JSON value).
+//
+// Input layout: [initial pending count] then '\n'-separated lines. A line
+// "!a" adds a request, "!t<id>" times it out, "!c<id>" cancels it from the
+// bridge side, "!u<id>" cancels its QFuture like a user, "!x" loses the
+// connection (rejectAll); any other line is a line from the backend.
+#include "fuzzcommon.h"
+
+#include "messagecodec_p.h"
+#include "pendingtable_p.h"
+
+#include <QRustBridge/qruststream.h>
+
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QSet>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+namespace {
+
+using Code = QRustBridgeError::Code;
+
+struct Tracked
+{
+    enum class Outcome { Pending, Resolved, Rejected, Cancelled };
+    QString method;
+    QFuture<QJsonValue> future;
+    std::shared_ptr<int> completions = std::make_shared<int>(0);
+    Outcome outcome = Outcome::Pending;
+    QJsonValue result;
+    Code code = Code::NoError;
+    // Qt 6.4 flags even a finished future as canceled on QFuture::cancel();
+    // that is Qt's state, not a second completion (the counter proves it).
+    bool userCancelled = false;
+};
+
+class Model
+{
+public:
+    explicit Model(int initialRequests)
+    {
+        for (int i = 0; i < initialRequests; ++i)
+            add();
+    }
+
+    void add()
+    {
+        const quint64 id = m_nextId++;
+        Tracked &tracked = m_tracked[id];
+        tracked.method = QStringLiteral("m%1").arg(id);
+        PendingTable::Entry &entry = m_table.add(id, tracked.method);
+        tracked.future = entry.promise.future();
+        // Runs synchronously when the promise finishes, whichever way.
+        std::shared_ptr<int> completions = tracked.completions;
+        tracked.future.then([completions](const QFuture<QJsonValue> &) { ++*completions; })
+            .onCanceled([completions] { ++*completions; });
+        // As QRustBridgePrivate::sendCommand does: a watcher notices QFuture::cancel().
+        entry.cancelWatcher = new QFutureWatcher<QJsonValue>(&m_context);
+        QObject::connect(entry.cancelWatcher, &QFutureWatcherBase::canceled, &m_context,
+                         [this, id] { onFutureCanceled(id); });
+        entry.cancelWatcher->setFuture(tracked.future);
+        FUZZ_CHECK(m_table.contains(id));
+    }
+
+    void handle(const InboundMessage &message)
+    {
+        using Kind = InboundMessage::Kind;
+        switch (message.kind) {
+        case Kind::Response:
+            if (!message.success)
+                FUZZ_CHECK(message.value.isString());
+            if (m_ignoredIds.remove(message.id)) {
+                const int size = m_table.size();
+                FUZZ_CHECK(!m_table.contains(message.id));
+                FUZZ_CHECK(m_table.size() == size);
+                return;
+            }
+            if (message.success) {
+                finish(message.id, Tracked::Outcome::Resolved, Code::NoError, message.value,
+                       [&] { m_table.resolve(message.id, message.value); });
+            } else {
+                finish(message.id, Tracked::Outcome::Rejected, Code::Remote, {}, [&] {
+                    m_table.reject(message.id, error(Code::Remote, message.id, message.value.toString()));
+                });
+            }
+            return;
+        case Kind::Chunk: {
+            const int size = m_table.size();
+            PendingTable::Entry *entry = m_table.find(message.id);
+            FUZZ_CHECK(!entry || !entry->stream);  // no streams in this model
+            FUZZ_CHECK(m_table.size() == size);
+            return;
+        }
+        case Kind::RequestFailed:
+            FUZZ_CHECK(message.error.code() == Code::ProtocolError);
+            finish(message.id, Tracked::Outcome::Rejected, Code::ProtocolError, {}, [&] {
+                m_table.reject(message.id, error(Code::ProtocolError, message.id, message.error.message()));
+            });
+            return;
+        case Kind::Event:
+            FUZZ_CHECK(!message.text.isEmpty());
+            return;
+        default:
+            FUZZ_CHECK(!"decode produced a kind that only the transport may report");
+        }
+    }
+
+    void control(const QByteArray &line)
+    {
+        const quint64 id = line.mid(2).toULongLong();  // 0 (never an id) if not a number
+        switch (line.at(1)) {
+        case 'a':
+            add();
+            return;
+        case 't':  // QRustBridgePrivate::onRequestTimer
+            if (m_table.contains(id))
+                m_ignoredIds.insert(id);
+            finish(id, Tracked::Outcome::Rejected, Code::Timeout, {},
+                   [&] { m_table.reject(id, error(Code::Timeout, id, QStringLiteral("timeout"))); });
+            return;
+        case 'c':  // QRustBridgePrivate::cancelStream
+            if (m_table.contains(id))
+                m_ignoredIds.insert(id);
+            finish(id, Tracked::Outcome::Cancelled, Code::NoError, {},
+                   [&] { m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
+            return;
+        case 'u': {  // the user calls QFuture::cancel(); the watcher tells the bridge
+            const auto it = m_tracked.find(id);
+            if (it == m_tracked.end())
+                return;
+            const bool wasPending = m_table.contains(id);
+            it->second.userCancelled = true;
+            it->second.future.cancel();
+            QCoreApplication::sendPostedEvents();
+            if (wasPending) {
+                FUZZ_CHECK(!m_table.contains(id));
+                FUZZ_CHECK(it->second.outcome == Tracked::Outcome::Cancelled);
+            }
+            FUZZ_CHECK(*it->second.completions == (it->second.outcome == Tracked::Outcome::Pending ? 0 : 1));
+            return;
+        }
+        case 'x':  // QRustBridgePrivate::handleClosed
+            m_ignoredIds.clear();
+            rejectAll(Code::Disconnected);
+            return;
+        default:
+            return;
+        }
+    }
+
+    void finishAll()
+    {
+        rejectAll(Code::ProcessExited);
+        QCoreApplication::sendPostedEvents();
+        FUZZ_CHECK(m_table.size() == 0);
+
+        for (auto &[id, tracked] : m_tracked) {
+            FUZZ_CHECK(tracked.future.isFinished());
+            FUZZ_CHECK(*tracked.completions == 1);
+            checkOutcome(id, tracked);
+        }
+        // Every later way out is a no-op on a finished request.
+        for (auto &[id, tracked] : m_tracked) {
+            m_table.resolve(id, QJsonValue(1));
+            m_table.reject(id, error(Code::Remote, id, QStringLiteral("late")));
+            m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("late")));
+            tracked.userCancelled = true;
+            tracked.future.cancel();
+        }
+        m_table.rejectAll(QRustBridgeError(Code::Disconnected, QStringLiteral("late")));
+        QCoreApplication::sendPostedEvents();
+        FUZZ_CHECK(m_table.size() == 0);
+        for (auto &[id, tracked] : m_tracked) {
+            FUZZ_CHECK(*tracked.completions == 1);
+            checkOutcome(id, tracked);
+        }
+        // Watchers of taken entries were deleteLater()'d: run those deletions.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+
+private:
+    void onFutureCanceled(quint64 id)  // QRustBridgePrivate::onFutureCanceled
+    {
+        PendingTable::Entry *entry = m_table.find(id);
+        if (!entry || !entry->promise.isCanceled())
+            return;
+        m_ignoredIds.insert(id);
+        finish(id, Tracked::Outcome::Cancelled, Code::NoError, {},
+               [&] { m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
+    }
+
+    void rejectAll(Code code)
+    {
+        std::map<quint64, int> before;
+        for (auto &[id, tracked] : m_tracked) {
+            if (m_table.contains(id)) {
+                before.emplace(id, *tracked.completions);
+                FUZZ_CHECK(before[id] == 0);
+            }
+        }
+        FUZZ_CHECK(int(before.size()) == m_table.size());
+        m_table.rejectAll(QRustBridgeError(code, QStringLiteral("gone")));
+        FUZZ_CHECK(m_table.size() == 0);
+        for (const auto &[id, count] : before) {
+            Tracked &tracked = m_tracked[id];
+            FUZZ_CHECK(*tracked.completions == 1);
+            tracked.outcome = Tracked::Outcome::Rejected;
+            tracked.code = code;
+        }
+    }
+
+    // Runs `op`, one way out for `id`, and checks it finished the future
+    // exactly once if it was pending, and changed nothing otherwise.
+    template <typename Op>
+    void finish(quint64 id, Tracked::Outcome outcome, Code code, const QJsonValue &result, Op op)
+    {
+        const int sizeBefore = m_table.size();
+        const bool wasPending = m_table.contains(id);
+        const auto it = m_tracked.find(id);
+        const int completionsBefore = it == m_tracked.end() ? 0 : *it->second.completions;
+        op();
+        FUZZ_CHECK(!m_table.contains(id));
+        if (!wasPending) {
+            FUZZ_CHECK(m_table.size() == sizeBefore);
+            if (it != m_tracked.end())
+                FUZZ_CHECK(*it->second.completions == completionsBefore);
+            return;
+        }
+        FUZZ_CHECK(it != m_tracked.end());
+        FUZZ_CHECK(m_table.size() == sizeBefore - 1);
+        Tracked &tracked = it->second;
+        FUZZ_CHECK(completionsBefore == 0);
+        FUZZ_CHECK(*tracked.completions == 1);
+        FUZZ_CHECK(tracked.future.isFinished());
+        tracked.outcome = outcome;
+        tracked.code = code;
+        tracked.result = result;
+    }
+
+    static void checkOutcome(quint64 id, const Tracked &tracked)
+    {
+        QFuture<QJsonValue> future = tracked.future;  // waitForFinished() is not const
+        switch (tracked.outcome) {
+        case Tracked::Outcome::Pending:
+            FUZZ_CHECK(!"a request was never finished");
+            return;
+        case Tracked::Outcome::Resolved:
+            FUZZ_CHECK(tracked.userCancelled || !future.isCanceled());
+            FUZZ_CHECK(future.resultCount() == 1);
+            FUZZ_CHECK(future.result() == tracked.result);
+            return;
+        case Tracked::Outcome::Cancelled:
+            FUZZ_CHECK(future.isCanceled());
+            FUZZ_CHECK(future.resultCount() == 0);
+            try {
+                future.waitForFinished();
+            } catch (...) {
+                FUZZ_CHECK(!"a cancelled future carries an exception");
+            }
+            return;
+        case Tracked::Outcome::Rejected:
+            FUZZ_CHECK(future.resultCount() == 0);
+            try {
+                future.waitForFinished();
+                FUZZ_CHECK(!"a rejected future carries no exception");
+            } catch (const QRustBridgeError &error) {
+                FUZZ_CHECK(error.code() == tracked.code);
+                FUZZ_CHECK(error.requestId() == MessageCodec::requestIdString(id));
+                FUZZ_CHECK(error.method() == tracked.method);
+            }
+            return;
+        }
+    }
+
+    QRustBridgeError error(Code code, quint64 id, const QString &message) const
+    {
+        const auto it = m_tracked.find(id);
+        return QRustBridgeError(code, message, it == m_tracked.end() ? QString() : it->second.method,
+                                MessageCodec::requestIdString(id));
+    }
+
+    QObject m_context;  // the bridge: parent of the watchers
+    PendingTable m_table;
+    std::map<quint64, Tracked> m_tracked;
+    QSet<quint64> m_ignoredIds;
+    quint64 m_nextId = 1;
+};
+
+// appendRequest must keep any JSON value on one line, and be a fixpoint
+// after one trip through the parser.
+void checkReencoding(quint64 id, const QString &method, const QJsonValue &params)
+{
+    QByteArray line;
+    MessageCodec::appendRequest(line, OutboundRequest{id, method, params});
+    FUZZ_CHECK(line.endsWith('\n'));
+    FUZZ_CHECK(line.indexOf('\n') == line.size() - 1);
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
+    FUZZ_CHECK(parseError.error == QJsonParseError::NoError);
+    FUZZ_CHECK(document.isObject());
+    const QJsonObject object = document.object();
+    FUZZ_CHECK(object.size() == 3);
+    FUZZ_CHECK(object.value(QLatin1String("id")).toString() == MessageCodec::requestIdString(id));
+    FUZZ_CHECK(object.value(QLatin1String("method")).isString());
+    FUZZ_CHECK(object.contains(QLatin1String("params")));
+
+    QByteArray again;
+    MessageCodec::appendRequest(again, OutboundRequest{id, object.value(QLatin1String("method")).toString(),
+                                                       object.value(QLatin1String("params"))});
+    FUZZ_CHECK(again == line);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    FuzzCommon::initialize(argc, argv);
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    if (size < 1)
+        return 0;
+    Model model(1 + data[0] % 32);
+    const QByteArray input = QByteArray::fromRawData(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+
+    for (const QByteArray &line : input.split('\n')) {
+        if (line.size() >= 2 && line.at(0) == '!') {
+            model.control(line);
+            continue;
+        }
+        if (line.isEmpty() || line == "\r")  // IoWorker::onData skips these
+            continue;
+        InboundMessage message;
+        QString problem;
+        if (!MessageCodec::decode(line, message, problem)) {
+            FUZZ_CHECK(!problem.isEmpty());
+            continue;
+        }
+        FUZZ_CHECK(problem.isEmpty());
+        FUZZ_CHECK(QJsonDocument::fromJson(line).isObject());
+        checkReencoding(message.id, message.text, message.value);
+        model.handle(message);
+    }
+    model.finishAll();
+    return 0;
+}
