@@ -79,7 +79,7 @@ void IoWorker::closeTransport()
 void IoWorker::shutdown()
 {
     if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
-        stdio->terminateNow(1000);
+        stdio->terminateNow(destructionGraceMs);
     dropTransport();
 }
 

@@ -32,6 +32,10 @@ public:
     // Serializes and writes queued requests until the high-water mark.
     void writePending();
 
+    // How long a destroyed bridge lets its backend react to SIGTERM before
+    // SIGKILL; the bridge's thread waits this long at most.
+    static constexpr int destructionGraceMs = 250;
+
     // Above this many unwritten bytes, requests wait in IoChannel.
     static constexpr qint64 writeHighWaterMark = 4 * 1024 * 1024;
 

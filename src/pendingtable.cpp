@@ -26,6 +26,15 @@ bool PendingTable::contains(quint64 id) const
     return m_entries.count(id) != 0;
 }
 
+std::vector<quint64> PendingTable::ids() const
+{
+    std::vector<quint64> out;
+    out.reserve(m_entries.size());
+    for (const auto &entry : m_entries)
+        out.push_back(entry.first);
+    return out;
+}
+
 int PendingTable::size() const
 {
     return int(m_entries.size());

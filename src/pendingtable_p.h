@@ -43,6 +43,7 @@ public:
     Entry *find(quint64 id);
     bool contains(quint64 id) const;
     int size() const;
+    std::vector<quint64> ids() const;
 
     // These remove the entry before completing it, so code that runs during
     // completion (continuations, slots) sees a consistent table, and they

@@ -44,6 +44,9 @@ QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions 
 {
     qRegisterMetaType<QRustBridgeError>();
     clock.start();
+    // Coarse timers may fire up to 5% early; a timeout must never come before its time.
+    readyTimer.setTimerType(Qt::PreciseTimer);
+    requestTimer.setTimerType(Qt::PreciseTimer);
     readyTimer.setSingleShot(true);
     requestTimer.setSingleShot(true);
     reconnectTimer.setSingleShot(true);
@@ -220,6 +223,9 @@ void QRustBridgePrivate::stop()
         if (!alive)
             return;
     }
+    // Answers may still arrive before the backend is gone: drop them quietly.
+    for (quint64 id : pending.ids())
+        ignoredIds.insert(id);
     pending.rejectAll(stopped);
     if (!alive)
         return;
@@ -543,13 +549,15 @@ void QRustBridgePrivate::handleEvent(const InboundMessage &message)
     setState(State::Running);
     if (!alive)
         return;
-    if (wasReconnect)
-        Q_EMIT q->reconnected();
+    // Resolve the start future first, so a ready() slot that calls kill()
+    // cannot turn a successful start into a failed one.
+    finishStart(true);
     if (!alive)
         return;
-    Q_EMIT q->ready();
+    if (wasReconnect)
+        Q_EMIT q->reconnected();
     if (alive)
-        finishStart(true);
+        Q_EMIT q->ready();
 }
 
 void QRustBridgePrivate::handleClosed(const InboundMessage &message)

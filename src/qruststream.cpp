@@ -10,6 +10,7 @@ QRustStreamPrivate::QRustStreamPrivate(QRustStream *q)
     : q(q)
 {
     inactivityTimer.setSingleShot(true);
+    inactivityTimer.setTimerType(Qt::PreciseTimer);  // never time out early
 }
 
 void QRustStreamPrivate::deliverChunk(const QJsonValue &data)

@@ -54,7 +54,7 @@ public:
 
     /*! Creates an idle bridge; nothing starts until spawn(), connectToServer(), connectToHost() or connectTransport(). */
     explicit QRustBridge(const QRustBridgeOptions &options, QObject *parent = nullptr);
-    /*! Fails every pending request and stream, then stops the backend (SIGTERM, SIGKILL after 1 s). */
+    /*! Fails every pending request and stream, then stops the backend (SIGTERM, SIGKILL after 250 ms). */
     ~QRustBridge() override;
 
     /*!
