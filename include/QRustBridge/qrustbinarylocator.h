@@ -14,13 +14,13 @@
     Candidates, first executable file wins:
     1. \c binaryPath
     2. the path in environment variable \c envVarName
-    3. \c <appDir>/<platformPackagePrefix>-<os>-<arch>/<binaryName> (os: linux, darwin, win32; arch: x64, arm64, ...)
+    3. `<appDir>/<platformPackagePrefix>-<os>-<arch>/<binaryName>` (os: linux, darwin, win32; arch: x64, arm64, ...)
     4. each entry of \c localPaths (a file, or a directory holding binaryName)
-    5. \c <appDir>/<binaryName>, \c <appDir>/../libexec/<binaryName>
-    6. \c ./rust/target/release/<binaryName>, \c ./rust/target/debug/<binaryName>
+    5. `<appDir>/<binaryName>`, `<appDir>/../libexec/<binaryName>`
+    6. `./rust/target/release/<binaryName>`, `./rust/target/debug/<binaryName>`
     7. \c PATH, when \c searchSystemPath is set
 
-    Steps 3-6 also try \c <binaryName>_<os>_<arch> (e.g. \c demo_linux_amd64).
+    Steps 3-6 also try `<binaryName>_<os>_<arch>` (e.g. \c demo_linux_amd64).
     Results are cached per options; clearCache() forgets them.
 */
 class QRUSTBRIDGE_EXPORT QRustBinaryLocator

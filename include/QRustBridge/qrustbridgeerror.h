@@ -41,7 +41,9 @@ public:
     QRustBridgeError(Code code, const QString &message, const QString &method = {},
                      const QString &requestId = {});
     ~QRustBridgeError() override;
+    /*! Copies \a other (errors are values: signals and futures carry copies). */
     QRustBridgeError(const QRustBridgeError &other);
+    /*! Assigns \a other. */
     QRustBridgeError &operator=(const QRustBridgeError &other);
 
     /*! What went wrong, for programs. */

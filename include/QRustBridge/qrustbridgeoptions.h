@@ -16,7 +16,7 @@ struct QRustBridgeOptions
     QString binaryName;                 //!< Backend executable name (required).
     QString binaryPath;                 //!< Explicit path to the backend; tried first.
     QString envVarName;                 //!< Environment variable that may hold the backend path.
-    QString platformPackagePrefix;      //!< Looks in <appDir>/<prefix>-<os>-<arch>/.
+    QString platformPackagePrefix;      //!< Looks in `<appDir>/<prefix>-<os>-<arch>/`.
     QStringList localPaths;             //!< Extra candidate paths, tried in order.
     bool searchSystemPath = true;       //!< Finally look on PATH.
     QStringList cliArgs = {QStringLiteral("--management")}; //!< Arguments passed to the backend.

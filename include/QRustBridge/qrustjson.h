@@ -56,7 +56,7 @@
     Reading JSON never trusts it: a value of the wrong shape throws a
     QRustBridgeError with code ProtocolError and a translated message that
     starts with the path of the offending field, for example
-    \c{result.items[2].name: expected a string, got number}.
+    `result.items[2].name: expected a string, got number`.
     Messages are translated in the context "QRustBridge", the context of
     QRustBridge::tr() (through QCoreApplication::translate(), since this
     header is included by qrustbridge.h and cannot include it back).
@@ -73,7 +73,9 @@
 
     A specialization provides
     \code
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const T &value);
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path);
     \endcode
     \c fromJson throws QRustBridgeError (code ProtocolError) when \a json does
@@ -124,8 +126,8 @@ inline constexpr bool is_gadget_v = detail::is_gadget<T>::value;
 
 /*!
     Appends the object key \a key to the field path \a path:
-    \c{result} + \c{name} gives \c{result.name}; keys that are not
-    identifiers are quoted, \c{result["first name"]}.
+    `result` + `name` gives `result.name`; keys that are not
+    identifiers are quoted, `result["first name"]`.
 */
 inline QString jsonMemberPath(const QString &path, const QString &key)
 {
@@ -142,13 +144,13 @@ inline QString jsonMemberPath(const QString &path, const QString &key)
     return path + QStringLiteral("[\"") + quoted + QStringLiteral("\"]");
 }
 
-/*! Appends the array index \a index to the field path \a path: \c{items} + 2 gives \c{items[2]}. */
+/*! Appends the array index \a index to the field path \a path: `items` + 2 gives `items[2]`. */
 inline QString jsonIndexPath(const QString &path, qsizetype index)
 {
     return path + u'[' + QString::number(index) + u']';
 }
 
-/*! The JSON type name of \a json as used in error messages: \c{string}, \c{number}, ... */
+/*! The JSON type name of \a json as used in error messages: `string`, `number`, ... */
 inline QString jsonTypeName(const QJsonValue &json)
 {
     switch (json.type()) {
@@ -223,7 +225,9 @@ inline void expectJson(const QJsonValue &json, Expected expected, const QString 
 template <typename T, Expected expected>
 struct JsonTypeConverter
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const T &value) { return QJsonValue(value); }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path)
     {
         expectJson(json, expected, path);
@@ -318,8 +322,10 @@ QJsonValue integerToJson(T value)
 template <typename T, typename Enable>
 struct QRustJsonConverter
 {
+    /*! Marks types without a converter (detected by has_json_converter). */
     using QRustNoConverter = void; // marker read by QRustTyped::has_json_converter_v
 
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const T &)
     {
         static_assert(QRustTyped::detail::always_false_v<T>,
@@ -328,6 +334,7 @@ struct QRustJsonConverter
                       "QMap/QHash<QString, T>, QVariant, QJsonValue...) or specialize QRustJsonConverter<T>.");
         return {};
     }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     [[noreturn]] static T fromJson(const QJsonValue &, const QString &)
     {
         static_assert(QRustTyped::detail::always_false_v<T>,
@@ -342,7 +349,9 @@ struct QRustJsonConverter
 template <>
 struct QRustJsonConverter<QJsonValue>
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const QJsonValue &value) { return value; }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static QJsonValue fromJson(const QJsonValue &json, const QString &) { return json; }
 };
 
@@ -373,7 +382,9 @@ struct QRustJsonConverter<bool>
 template <typename T>
 struct QRustJsonConverter<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>>
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(T value) { return QRustTyped::detail::integerToJson(value); }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path)
     {
         return QRustTyped::detail::readInteger<T>(json, path);
@@ -388,7 +399,9 @@ struct QRustJsonConverter<T, std::enable_if_t<std::is_integral_v<T> && !std::is_
 template <typename T>
 struct QRustJsonConverter<T, std::enable_if_t<std::is_floating_point_v<T>>>
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(T value) { return QJsonValue(double(value)); }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path)
     {
         QRustTyped::detail::expectJson(json, QRustTyped::detail::Expected::Number, path);
@@ -438,10 +451,12 @@ struct IsoTextConverter
     // QDate has no milliseconds and rejects ISODateWithMs when parsing.
     static constexpr Qt::DateFormat format = std::is_same_v<T, QDate> ? Qt::ISODate : Qt::ISODateWithMs;
 
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const T &value)
     {
         return value.isValid() ? QJsonValue(value.toString(format)) : QJsonValue(QJsonValue::Null);
     }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path)
     {
         if (json.isNull())
@@ -461,7 +476,7 @@ struct IsoTextConverter
 } // namespace QRustTyped
 
 /*!
-    An ISO 8601 string with milliseconds, e.g. \c{"2024-01-02T03:04:05.678Z"}
+    An ISO 8601 string with milliseconds, e.g. `"2024-01-02T03:04:05.678Z"`
     (what serde/chrono write for a \c DateTime<Utc>); an invalid QDateTime is
     null. Reading accepts any ISO 8601 date-time Qt parses (finer fractions
     are rounded to milliseconds). A Qt::LocalTime value is written without
@@ -470,19 +485,21 @@ struct IsoTextConverter
 template <>
 struct QRustJsonConverter<QDateTime> : QRustTyped::detail::IsoTextConverter<QDateTime> {};
 
-/*! An ISO 8601 date, \c{"2024-01-02"}; an invalid QDate is null. */
+/*! An ISO 8601 date, `"2024-01-02"`; an invalid QDate is null. */
 template <>
 struct QRustJsonConverter<QDate> : QRustTyped::detail::IsoTextConverter<QDate> {};
 
-/*! An ISO 8601 time, \c{"03:04:05.678"}; an invalid QTime is null. */
+/*! An ISO 8601 time, `"03:04:05.678"`; an invalid QTime is null. */
 template <>
 struct QRustJsonConverter<QTime> : QRustTyped::detail::IsoTextConverter<QTime> {};
 
-/*! A string, fully encoded; an empty QUrl is \c{""}. Reading rejects text that is not a valid URL. */
+/*! A string, fully encoded; an empty QUrl is `""`. Reading rejects text that is not a valid URL. */
 template <>
 struct QRustJsonConverter<QUrl>
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const QUrl &value) { return value.toString(QUrl::FullyEncoded); }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static QUrl fromJson(const QJsonValue &json, const QString &path)
     {
         const QString text = QRustJsonConverter<QString>::fromJson(json, path);
@@ -493,11 +510,13 @@ struct QRustJsonConverter<QUrl>
     }
 };
 
-/*! A string without braces, \c{"67e55044-10b1-426f-9247-bb680e5fe0c8"}, as serde's uuid writes it. */
+/*! A string without braces, `"67e55044-10b1-426f-9247-bb680e5fe0c8"`, as serde's uuid writes it. */
 template <>
 struct QRustJsonConverter<QUuid>
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const QUuid &value) { return value.toString(QUuid::WithoutBraces); }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static QUuid fromJson(const QJsonValue &json, const QString &path)
     {
         const QString text = QRustJsonConverter<QString>::fromJson(json, path);
@@ -516,7 +535,9 @@ struct QRustJsonConverter<QUuid>
 template <>
 struct QRustJsonConverter<QVariant>
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const QVariant &value) { return QJsonValue::fromVariant(value); }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static QVariant fromJson(const QJsonValue &json, const QString &) { return json.toVariant(); }
 };
 
@@ -524,10 +545,12 @@ struct QRustJsonConverter<QVariant>
 template <typename T>
 struct QRustJsonConverter<std::optional<T>, std::enable_if_t<QRustTyped::has_json_converter_v<T>>>
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const std::optional<T> &value)
     {
         return value ? QRustJsonConverter<T>::toJson(*value) : QJsonValue(QJsonValue::Null);
     }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static std::optional<T> fromJson(const QJsonValue &json, const QString &path)
     {
         if (json.isNull() || json.isUndefined())
@@ -544,6 +567,7 @@ struct SequenceConverter
 {
     using T = typename Container::value_type;
 
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const Container &values)
     {
         QJsonArray array;
@@ -551,6 +575,7 @@ struct SequenceConverter
             array.append(QRustJsonConverter<T>::toJson(value));
         return array;
     }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static Container fromJson(const QJsonValue &json, const QString &path)
     {
         expectJson(json, Expected::Array, path);
@@ -568,6 +593,7 @@ struct StringMapConverter
 {
     using T = typename Map::mapped_type;
 
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const Map &values)
     {
         QJsonObject object;
@@ -575,6 +601,7 @@ struct StringMapConverter
             object.insert(it.key(), QRustJsonConverter<T>::toJson(it.value()));
         return object;
     }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static Map fromJson(const QJsonValue &json, const QString &path)
     {
         expectJson(json, Expected::Object, path);
@@ -589,7 +616,7 @@ struct StringMapConverter
 } // namespace detail
 } // namespace QRustTyped
 
-/*! A JSON array; element \c i is reported as \c{path[i]} in errors. QStringList and QVariantList are QLists. */
+/*! A JSON array; element \c i is reported as `path[i]` in errors. QStringList and QVariantList are QLists. */
 template <typename T>
 struct QRustJsonConverter<QList<T>, std::enable_if_t<QRustTyped::has_json_converter_v<T>>>
     : QRustTyped::detail::SequenceConverter<QList<T>> {};
@@ -947,12 +974,15 @@ inline void fromJsonDynamic(QMetaType type, void *value, const QJsonValue &json,
 template <typename T>
 struct QRustJsonConverter<T, std::enable_if_t<std::is_enum_v<T>>>
 {
+    /*! The enum's underlying integer type. */
     using Underlying = std::underlying_type_t<T>;
 
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(T value)
     {
         return QRustTyped::detail::enumToJson(QMetaType::fromType<T>(), qint64(Underlying(value)));
     }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path)
     {
         return T(Underlying(QRustTyped::detail::enumFromJson<Underlying>(QMetaType::fromType<T>(), json, path)));
@@ -973,11 +1003,13 @@ struct QRustJsonConverter<T, std::enable_if_t<std::is_enum_v<T>>>
 template <typename T>
 struct QRustJsonConverter<T, std::enable_if_t<QRustTyped::is_gadget_v<T>>>
 {
+    /*! Converts a value to JSON. */
     static QJsonValue toJson(const T &value)
     {
         return QRustTyped::detail::gadgetToJson(&T::staticMetaObject, &value,
                                                 QString::fromLatin1(T::staticMetaObject.className()));
     }
+    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path)
     {
         T value{};
@@ -1003,7 +1035,7 @@ QJsonValue qRustToJson(const T &value)
     Converts \a json to a \c T with QRustJsonConverter<T>. Throws
     QRustBridgeError (ProtocolError) when \a json does not fit; the message
     starts with \a path followed by the offending field, e.g.
-    \c{value.items[2]: expected a string, got null}.
+    `value.items[2]: expected a string, got null`.
 */
 template <typename T>
 T qRustFromJson(const QJsonValue &json, const QString &path = QStringLiteral("value"))

@@ -10,7 +10,7 @@
     \brief Splits a byte stream into '\n'-terminated lines, in linear time.
 
     Push bytes as they arrive with push(); complete lines come out without
-    their terminator (a trailing '\r' is kept). A line longer than
+    their terminator (a trailing carriage return is kept). A line longer than
     maxPayloadSize() is dropped while it streams in: it is never held whole,
     and droppedLineCount() counts it.
 */

@@ -26,7 +26,7 @@
     };
     QFuture<EchoResult> f = bridge.send<Echo>(EchoParams{...});
     \endcode
-    A streaming command also names the type of its chunks with \c{using Chunk = ...;}.
+    A streaming command also names the type of its chunks with `using Chunk = ...;`.
     See docs/typed-commands.md.
 */
 
@@ -102,7 +102,7 @@ struct CommandTraits
                   "QRustBridge typed command: Command::Result has no JSON conversion. Make it a "
                   "Q_GADGET or a supported type (or void), or specialize QRustJsonConverter<Result>.");
 
-    /*! \c Command::method as a QString (a \c{const char *} is read as UTF-8). */
+    /*! \c Command::method as a QString (a `const char *` is read as UTF-8). */
     static QString method()
     {
         if constexpr (!has_method_v<Command>) {
@@ -120,7 +120,7 @@ struct CommandTraits
 
 /*!
     CommandTraits plus the chunk type of a streaming command
-    (\c{using Chunk = ...;}), checked the same way.
+    (`using Chunk = ...;`), checked the same way.
 */
 template <typename Command>
 struct StreamingCommandTraits : CommandTraits<Command>
@@ -184,7 +184,7 @@ T valueFromJson(const QJsonValue &json, const QString &path, const QString &meth
     The future finishes exactly once, like sendCommand()'s: with the result,
     or failed with a QRustBridgeError. A result that does not convert to
     \c Command::Result fails it with Code::ProtocolError and a message naming
-    the field, e.g. \c{result.items[2].name: expected a string, got number}.
+    the field, e.g. `result.items[2].name: expected a string, got number`.
     Parameters that cannot be converted (a Q_GADGET property of an
     unsupported type) fail it the same way without sending anything.
     QFuture::cancel() on the returned future cancels the request.
@@ -235,7 +235,7 @@ QFuture<typename Command::Result> QRustBridge::send(const typename Command::Para
 
     The future finishes exactly once. It fails with the stream's
     QRustBridgeError; with Code::ProtocolError when a chunk or the result does
-    not convert (a chunk error is reported as \c{chunk[N].field: ...} and
+    not convert (a chunk error is reported as `chunk[N].field: ...` and
     cancels the stream); and it is cancelled when the stream is cancelled.
     QFuture::cancel() on it cancels the stream.
 
