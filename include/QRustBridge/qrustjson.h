@@ -73,9 +73,7 @@
 
     A specialization provides
     \code
-    /*! Converts a value to JSON. */
     static QJsonValue toJson(const T &value);
-    /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path);
     \endcode
     \c fromJson throws QRustBridgeError (code ProtocolError) when \a json does
