@@ -11,6 +11,9 @@
 #   scripts/sanitizers.sh tsan       # one preset
 #   SANITIZER_CTEST_JOBS=2 scripts/sanitizers.sh   # tests in parallel (default 1:
 #                                                  # timing-based tests on 2 busy cores)
+#   TSAN_CTEST_ARGS='-E ^robustness$' scripts/sanitizers.sh tsan
+#                                                  # extra ctest arguments per preset
+#                                                  # (ASAN_CTEST_ARGS, TSAN_CTEST_ARGS)
 #   SANITIZERS_ADVISORY=tsan scripts/sanitizers.sh # run both, print tsan's reports,
 #                                                  # but fail only on asan reports and
 #                                                  # on failing tests
@@ -47,7 +50,9 @@ for preset in "${presets[@]}"; do
   else
     unset QRUSTBRIDGE_TSAN_EXTRA_OPTIONS
   fi
-  ctest --preset "$preset" --parallel "$jobs" || ctest_status=$?
+  extra_var="${preset^^}_CTEST_ARGS"
+  read -r -a extra <<< "${!extra_var:-}"
+  ctest --preset "$preset" --parallel "$jobs" "${extra[@]}" || ctest_status=$?
 
   reports=()
   while IFS= read -r -d '' report; do reports+=("$report"); done \
