@@ -2,9 +2,9 @@
 // (tests/sanitizers/hook.cmake) and its test preset preloads it.
 //
 // QProcess (Qt 6.4, forkfd) starts children with
-// clone(CLONE_VM | CLONE_VFORK | CLONE_PIDFD). The ThreadSanitizer runtimes
-// of GCC 12 and clang 14 intercept clone() and run their fork-child
-// bookkeeping inside the child, which here shares the parent's memory. The
+// clone(CLONE_VM | CLONE_VFORK | CLONE_PIDFD). GCC 12's ThreadSanitizer
+// runtime intercepts clone() and runs its fork-child bookkeeping inside the
+// child, which here shares the parent's memory. The
 // parent is left flagged "after multi-threaded fork" (its next
 // QThread::start() dies: "starting new threads after multi-threaded fork is
 // not supported"), and the thread that spawned the child (the bridge's I/O
