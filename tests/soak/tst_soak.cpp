@@ -1,13 +1,16 @@
 // Soak test: several bridges (stdio and socket) send random requests,
 // streams and cancellations while a chaos timer crashes and restarts
 // backends and kills the socket daemon. At the end every future and stream
-// finished exactly once, no child process is left, and fds are back.
+// finished exactly once, no child process is left, and fds and memory are
+// back to their baseline.
 #include "../shared/testsupport.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QJsonObject>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTemporaryDir>
+
+#include <malloc.h>
 
 using namespace TestSupport;
 
@@ -17,6 +20,35 @@ int openFileDescriptors()
 {
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
 }
+
+// Resident memory in KiB after glibc returned its free pages to the system,
+// so the figure counts what is allocated, not what malloc keeps cached.
+qint64 residentKiB()
+{
+    ::malloc_trim(0);
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+// Under ASan (quarantine, shadow memory) or TSan resident memory says
+// nothing about leaks; LeakSanitizer checks those builds instead.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool memoryIsMeaningful = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool memoryIsMeaningful = false;
+#else
+constexpr bool memoryIsMeaningful = true;
+#endif
+#else
+constexpr bool memoryIsMeaningful = true;
+#endif
 
 // Child processes of this process that are still alive (zombies count too).
 QStringList childProcesses()
@@ -105,6 +137,9 @@ void tst_Soak::randomTrafficUnderChaos()
     const int seconds = qEnvironmentVariableIntValue("QRUSTBRIDGE_SOAK_SECONDS") > 0
         ? qEnvironmentVariableIntValue("QRUSTBRIDGE_SOAK_SECONDS") : 30;
     const int fdsBefore = openFileDescriptors();
+    const qint64 memoryBefore = residentKiB();
+    qint64 memoryWarm = -1;
+    qint64 memoryDrained = -1;
     QTemporaryDir dir;
     const QString socketPath = dir.filePath(QStringLiteral("soak.sock"));
     Tally tally;
@@ -167,24 +202,50 @@ void tst_Soak::randomTrafficUnderChaos()
         });
         traffic.start(2);
         chaos.start(250);
+        // The warm baseline: taken once caches, pools and queues reached
+        // their working size under traffic.
+        const qint64 warmUpMs = qBound(5, seconds / 10, 60) * 1000;
         QElapsedTimer soak;
         soak.start();
-        while (soak.elapsed() < seconds * 1000)
+        while (soak.elapsed() < seconds * 1000) {
             QTest::qWait(100);
+            if (memoryWarm < 0 && soak.elapsed() >= warmUpMs)
+                memoryWarm = residentKiB();
+        }
         traffic.stop();
         chaos.stop();
         QTRY_VERIFY_WITH_TIMEOUT(tally.completed == tally.issued, 10000);
+        live.clear();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        memoryDrained = residentKiB();
         bridges.clear();
         daemon->kill();
         daemon->waitForFinished();
     }
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    const qint64 memoryAfter = residentKiB();
     qInfo("soak: %d s, %lld issued, %lld results, %lld errors, %lld cancelled, %lld chaos events",
           seconds, tally.issued, tally.results, tally.errors, tally.cancels, chaosEvents);
+    qInfo("soak: resident KiB: %lld before, %lld warm, %lld drained, %lld after (fds %d before)",
+          memoryBefore, memoryWarm, memoryDrained, memoryAfter, fdsBefore);
     QCOMPARE(tally.completedTwice, 0);
     QVERIFY(tally.results > 0);
     QVERIFY(tally.errors > 0);
     QTRY_VERIFY_WITH_TIMEOUT(childProcesses().isEmpty(), 5000);
     QTRY_VERIFY(openFileDescriptors() <= fdsBefore + 2);
+    qInfo("soak: %d fds after (%d before), no child process left", openFileDescriptors(), fdsBefore);
+    if (memoryIsMeaningful) {
+        // Memory back to baseline: with the same bridges alive and nothing in
+        // flight, no more than under warm traffic (a leak per request would
+        // grow with the millions of requests since); once all is torn down,
+        // no more than before the soak plus what Qt sets up once on first use
+        // (thread pool, network and process machinery).
+        constexpr qint64 slackKiB = 8 * 1024;
+        QVERIFY2(memoryDrained <= memoryWarm + slackKiB,
+                 qPrintable(QStringLiteral("%1 KiB drained vs %2 KiB warm").arg(memoryDrained).arg(memoryWarm)));
+        QVERIFY2(memoryAfter <= memoryBefore + slackKiB,
+                 qPrintable(QStringLiteral("%1 KiB after vs %2 KiB before").arg(memoryAfter).arg(memoryBefore)));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Soak)
