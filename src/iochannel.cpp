@@ -1,18 +1,37 @@
 #include "iochannel_p.h"
 
+using Lock = std::lock_guard<std::mutex>;
+
+namespace {
+
+// Sets a wake flag; true if it was clear, i.e. the caller must post a wake-up.
+bool claimWake(bool &wakePending)
+{
+    if (wakePending)
+        return false;
+    wakePending = true;
+    return true;
+}
+
+} // namespace
+
 bool IoChannel::pushOutbound(OutboundRequest &&request)
 {
-    QMutexLocker lock(&m_mutex);
+    Lock lock(m_mutex);
     m_outbound.push_back(std::move(request));
-    if (m_outboundWakePending)
-        return false;
-    m_outboundWakePending = true;
-    return true;
+    return claimWake(m_outboundWakePending);
+}
+
+bool IoChannel::pushCommand(IoCommand command)
+{
+    Lock lock(m_mutex);
+    m_commands.push_back(command);
+    return claimWake(m_commandWakePending);
 }
 
 void IoChannel::takeOutbound(std::vector<OutboundRequest> &out, std::size_t maxCount)
 {
-    QMutexLocker lock(&m_mutex);
+    Lock lock(m_mutex);
     while (!m_outbound.empty() && out.size() < maxCount) {
         out.push_back(std::move(m_outbound.front()));
         m_outbound.pop_front();
@@ -21,22 +40,31 @@ void IoChannel::takeOutbound(std::vector<OutboundRequest> &out, std::size_t maxC
         m_outboundWakePending = false;
 }
 
+std::vector<IoCommand> IoChannel::takeCommands()
+{
+    Lock lock(m_mutex);
+    std::vector<IoCommand> taken;
+    taken.swap(m_commands);
+    m_commandWakePending = false;
+    return taken;
+}
+
 void IoChannel::clearOutbound()
 {
-    QMutexLocker lock(&m_mutex);
+    Lock lock(m_mutex);
     m_outbound.clear();
     m_outboundWakePending = false;
 }
 
 std::size_t IoChannel::outboundSize() const
 {
-    QMutexLocker lock(&m_mutex);
+    Lock lock(m_mutex);
     return m_outbound.size();
 }
 
 bool IoChannel::pushInbound(std::vector<InboundMessage> &messages)
 {
-    QMutexLocker lock(&m_mutex);
+    Lock lock(m_mutex);
     if (m_inbound.empty()) {
         m_inbound.swap(messages);
     } else {
@@ -44,17 +72,27 @@ bool IoChannel::pushInbound(std::vector<InboundMessage> &messages)
             m_inbound.push_back(std::move(message));
     }
     messages.clear();
-    if (m_inboundWakePending)
-        return false;
-    m_inboundWakePending = true;
-    return true;
+    return claimWake(m_inboundWakePending);
 }
 
 std::vector<InboundMessage> IoChannel::takeInbound()
 {
-    QMutexLocker lock(&m_mutex);
+    Lock lock(m_mutex);
     std::vector<InboundMessage> taken;
     taken.swap(m_inbound);
     m_inboundWakePending = false;
     return taken;
+}
+
+void IoChannel::markShutDown()
+{
+    Lock lock(m_mutex);
+    m_shutDown = true;
+    m_shutDownCondition.notify_all();
+}
+
+void IoChannel::waitUntilShutDown()
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_shutDownCondition.wait(lock, [this] { return m_shutDown; });
 }

@@ -2,22 +2,44 @@
 
 #include "messages_p.h"
 
-#include <QtCore/QMutex>
-
+#include <condition_variable>
 #include <deque>
+#include <mutex>
 #include <vector>
 
-// The two queues between the bridge's thread and its I/O thread. Each side
-// is woken by at most one queued call per batch: the wake flags say whether
-// the other side already has a wake-up on its way.
+class QRustTransport;
+
+// What the bridge's thread asks of the I/O thread besides writing requests.
+struct IoCommand
+{
+    enum class Kind {
+        OpenTransport,   // transport (already moved to the I/O thread), generation
+        CloseTransport,  // graceful stop of the current transport (kill())
+        Shutdown,        // bridge destruction: stop everything, then the thread
+    };
+    Kind kind = Kind::CloseTransport;
+    QRustTransport *transport = nullptr;
+    quint64 generation = 0;
+};
+
+// Everything that crosses between the bridge's thread and its I/O thread:
+// requests and commands one way, reports the other. Each side is woken by
+// at most one data-free wake-up per batch (ThreadWaker); the wake flags say
+// whether the other side already has one on its way.
+//
+// A std::mutex, not a QMutex: ThreadSanitizer intercepts pthread mutexes,
+// so it sees that everything handed over here is ordered.
 class IoChannel
 {
 public:
-    // Bridge thread. Returns true if the I/O thread must be woken.
+    // Bridge thread. Each returns true if the I/O thread must be woken.
     bool pushOutbound(OutboundRequest &&request);
+    bool pushCommand(IoCommand command);
     // I/O thread. Takes up to maxCount requests; clears the wake flag when
     // the queue runs empty.
     void takeOutbound(std::vector<OutboundRequest> &out, std::size_t maxCount);
+    // I/O thread. Takes every command, in the order they were pushed.
+    std::vector<IoCommand> takeCommands();
     // Either thread: drops unsent requests (their pending entries fail elsewhere).
     void clearOutbound();
     std::size_t outboundSize() const;
@@ -27,10 +49,20 @@ public:
     // Bridge thread. Takes everything and clears the wake flag.
     std::vector<InboundMessage> takeInbound();
 
+    // I/O thread, last touch of anything shared: after this the bridge's
+    // thread may destroy the channel and everything the I/O thread was given.
+    void markShutDown();
+    // Bridge thread: blocks until markShutDown().
+    void waitUntilShutDown();
+
 private:
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_shutDownCondition;
     std::deque<OutboundRequest> m_outbound;
+    std::vector<IoCommand> m_commands;
     std::vector<InboundMessage> m_inbound;
     bool m_outboundWakePending = false;
+    bool m_commandWakePending = false;
     bool m_inboundWakePending = false;
+    bool m_shutDown = false;
 };

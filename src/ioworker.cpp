@@ -7,14 +7,42 @@
 #include <QRustBridge/qruststdiotransport.h>
 #include <QRustBridge/qrusttransport.h>
 
-IoWorker::IoWorker(IoChannel *channel, qint64 maxPayloadSize, std::function<void()> wakeBridge)
+#include <QtCore/QThread>
+
+IoWorker::IoWorker(IoChannel *channel, qint64 maxPayloadSize, ThreadWaker *bridgeWaker)
     : m_channel(channel)
-    , m_wakeBridge(std::move(wakeBridge))
+    , m_bridgeWaker(bridgeWaker)
+    , m_waker([this] { processChannel(); }, this)
     , m_scanner(maxPayloadSize)
 {
 }
 
 IoWorker::~IoWorker() = default;
+
+void IoWorker::wake()
+{
+    m_waker.post();
+}
+
+void IoWorker::processChannel()
+{
+    if (!m_channel)
+        return;  // a wake-up that arrived after shutdown()
+    for (const IoCommand &command : m_channel->takeCommands()) {
+        switch (command.kind) {
+        case IoCommand::Kind::OpenTransport:
+            openTransport(command.transport, command.generation);
+            break;
+        case IoCommand::Kind::CloseTransport:
+            closeTransport();
+            break;
+        case IoCommand::Kind::Shutdown:
+            shutdown();
+            return;
+        }
+    }
+    writePending();
+}
 
 void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
 {
@@ -43,7 +71,8 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
         flushReports();
     });
     connect(transport, &QRustTransport::closed, this, [this](const QRustBridgeError &reason) {
-        m_channel->clearOutbound();
+        if (m_channel)
+            m_channel->clearOutbound();
         InboundMessage message;
         message.kind = InboundMessage::Kind::Closed;
         message.error = reason;
@@ -81,6 +110,12 @@ void IoWorker::shutdown()
     if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
         stdio->terminateNow(destructionGraceMs);
     dropTransport();
+    m_reports.clear();
+    m_channel->markShutDown();
+    m_channel = nullptr;
+    // The thread's exit runs the deferred delete, before QThread::wait() returns.
+    deleteLater();
+    thread()->quit();
 }
 
 void IoWorker::dropTransport()
@@ -94,7 +129,7 @@ void IoWorker::dropTransport()
 
 void IoWorker::writePending()
 {
-    if (!m_transport)
+    if (!m_transport || !m_channel)
         return;
     // Batching many small requests into one write() is what makes pipelining fast.
     constexpr std::size_t batchSize = 256;
@@ -166,8 +201,8 @@ void IoWorker::report(InboundMessage &&message)
 
 void IoWorker::flushReports()
 {
-    if (m_reports.empty())
+    if (m_reports.empty() || !m_channel)
         return;
     if (m_channel->pushInbound(m_reports))
-        m_wakeBridge();
+        m_bridgeWaker->post();
 }

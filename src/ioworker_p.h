@@ -1,34 +1,31 @@
 #pragma once
 
 #include "iochannel_p.h"
+#include "threadwaker_p.h"
 
 #include <QRustBridge/qrustlinescanner.h>
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
-#include <functional>
-
 class QRustTransport;
 
 // Lives on the bridge's I/O thread: owns the transport, splits what it
 // reads into lines, decodes them, and serializes and writes requests.
-// Talks to the bridge only through IoChannel plus one wake-up callback.
+// Talks to the bridge only through IoChannel plus data-free wake-ups, and
+// is destroyed on its own thread: no member is ever touched by two threads.
 class IoWorker : public QObject
 {
     Q_OBJECT
 public:
-    // `wakeBridge` is called (on this thread) when the inbound queue went
-    // from idle to having work; it must post a call to the bridge's thread.
-    IoWorker(IoChannel *channel, qint64 maxPayloadSize, std::function<void()> wakeBridge);
+    // `bridgeWaker` lives on the bridge's thread; it is posted (from this
+    // thread) when the inbound queue went from idle to having work.
+    IoWorker(IoChannel *channel, qint64 maxPayloadSize, ThreadWaker *bridgeWaker);
     ~IoWorker() override;
 
-    // Takes ownership of `transport` (already moved to this thread) and opens it.
-    void openTransport(QRustTransport *transport, quint64 generation);
-    // Graceful stop of the current transport (kill()).
-    void closeTransport();
-    // Bridge destruction: stop everything before returning.
-    void shutdown();
+    // Any thread: call after IoChannel::pushOutbound()/pushCommand() said so.
+    void wake();
+
     // Serializes and writes queued requests until the high-water mark.
     void writePending();
 
@@ -40,14 +37,23 @@ public:
     static constexpr qint64 writeHighWaterMark = 4 * 1024 * 1024;
 
 private:
+    // Runs what IoChannel holds: commands first, then writes.
+    void processChannel();
+    // Takes ownership of `transport` (already moved to this thread) and opens it.
+    void openTransport(QRustTransport *transport, quint64 generation);
+    void closeTransport();
+    // Bridge destruction: stops the transport, tells the bridge's thread it
+    // may go on, then deletes this worker and ends the thread.
+    void shutdown();
     void onData(const QByteArray &data);
     void report(InboundMessage &&message);
     void flushReports();
     void flushWriteBuffer();
     void dropTransport();
 
-    IoChannel *m_channel;
-    std::function<void()> m_wakeBridge;
+    IoChannel *m_channel;  // null once shut down
+    ThreadWaker *m_bridgeWaker;
+    ThreadWaker m_waker;
     QRustLineScanner m_scanner;
     QPointer<QRustTransport> m_transport;
     quint64 m_generation = 0;

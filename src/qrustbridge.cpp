@@ -56,10 +56,10 @@ QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions 
     cancelPollTimer.setInterval(cancelPollIntervalMs);
     QObject::connect(&cancelPollTimer, &QTimer::timeout, q, [this] { pollCancellations(); });
 
-    worker = new IoWorker(&channel, options.maxPayloadSize, [this] {
-        // Runs on the I/O thread; q as context drops the call if the bridge is gone.
-        QMetaObject::invokeMethod(this->q, [this] { drainInbound(); }, Qt::QueuedConnection);
-    });
+    // A child of q: it follows the bridge to another thread and, gone with
+    // it, takes any wake-up still queued for it along.
+    inboundWaker = new ThreadWaker([this] { drainInbound(); }, q);
+    worker = new IoWorker(&channel, options.maxPayloadSize, inboundWaker);
     worker->moveToThread(&ioThread);
     ioThread.setObjectName(QStringLiteral("QRustBridge I/O"));
     ioThread.start();
@@ -83,12 +83,18 @@ void QRustBridgePrivate::shutdownForDestruction()
         startPromise.reset();
     }
     pending.rejectAll(gone);
-    IoWorker *w = worker;
-    QMetaObject::invokeMethod(w, [w] { w->shutdown(); }, Qt::BlockingQueuedConnection);
-    ioThread.quit();
+    // The worker deletes itself and ends the thread; the channel handshake
+    // is what orders its last touches before our destruction of the rest.
+    postCommand({IoCommand::Kind::Shutdown});
+    channel.waitUntilShutDown();
     ioThread.wait();
-    delete worker;
     worker = nullptr;
+}
+
+void QRustBridgePrivate::postCommand(const IoCommand &command)
+{
+    if (channel.pushCommand(command))
+        worker->wake();
 }
 
 QRustBridgeError QRustBridgePrivate::notRunningError(const QString &method) const
@@ -201,10 +207,7 @@ void QRustBridgePrivate::openTransport(QRustTransport *transport)
 {
     ++generation;
     transport->moveToThread(&ioThread);
-    IoWorker *w = worker;
-    const quint64 gen = generation;
-    QMetaObject::invokeMethod(w, [w, transport, gen] { w->openTransport(transport, gen); },
-                              Qt::QueuedConnection);
+    postCommand({IoCommand::Kind::OpenTransport, transport, generation});
 }
 
 void QRustBridgePrivate::stop()
@@ -230,8 +233,7 @@ void QRustBridgePrivate::stop()
     if (!alive)
         return;
     channel.clearOutbound();
-    IoWorker *w = worker;
-    QMetaObject::invokeMethod(w, [w] { w->closeTransport(); }, Qt::QueuedConnection);
+    postCommand({IoCommand::Kind::CloseTransport});
     if (reconnecting) {
         // No live connection: whatever the current attempt reports is moot.
         ++generation;
@@ -245,10 +247,8 @@ void QRustBridgePrivate::stop()
 quint64 QRustBridgePrivate::enqueue(const QString &method, const QJsonValue &params)
 {
     const quint64 id = nextId++;
-    if (channel.pushOutbound(OutboundRequest{id, method, params})) {
-        IoWorker *w = worker;
-        QMetaObject::invokeMethod(w, [w] { w->writePending(); }, Qt::QueuedConnection);
-    }
+    if (channel.pushOutbound(OutboundRequest{id, method, params}))
+        worker->wake();
     return id;
 }
 
@@ -395,17 +395,14 @@ void QRustBridgePrivate::onReadyTimeout()
                                  QRustBridge::tr("the backend did not send \"%1\" within %2 ms")
                                      .arg(options.readyEventName).arg(options.readyTimeoutMs));
     if (state == QRustBridge::State::Reconnecting) {
-        IoWorker *w = worker;
         ++generation;  // ignore whatever this attempt still reports
-        QMetaObject::invokeMethod(w, [w] { w->closeTransport(); }, Qt::QueuedConnection);
+        postCommand({IoCommand::Kind::CloseTransport});
         handleOpenFailed(error);
         return;
     }
     handleStartFailure(error);
-    if (state == QRustBridge::State::Stopping) {
-        IoWorker *w = worker;
-        QMetaObject::invokeMethod(w, [w] { w->closeTransport(); }, Qt::QueuedConnection);
-    }
+    if (state == QRustBridge::State::Stopping)
+        postCommand({IoCommand::Kind::CloseTransport});
 }
 
 // A start that ends without success; the transport, if any, is told to stop.

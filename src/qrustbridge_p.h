@@ -18,6 +18,7 @@
 #include <optional>
 
 class IoWorker;
+class ThreadWaker;
 
 // The bridge's state on its own thread: life cycle, pending requests,
 // timeouts. Bytes and JSON live on the I/O thread (IoWorker).
@@ -32,6 +33,7 @@ public:
     QFuture<bool> start(Mode mode, QRustTransport *transport);
     QRustTransport *createTransport();
     void openTransport(QRustTransport *transport);
+    void postCommand(const IoCommand &command);
     void stop();
     void shutdownForDestruction();
 
@@ -76,7 +78,8 @@ public:
 
     QThread ioThread;
     IoChannel channel;
-    IoWorker *worker = nullptr;
+    IoWorker *worker = nullptr;       // lives on ioThread, deletes itself there
+    ThreadWaker *inboundWaker = nullptr;  // child of q: runs drainInbound()
     quint64 generation = 0;
     quint64 nextId = 1;
     qint64 processId = 0;
