@@ -12,6 +12,8 @@ packages=(
   librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
   librust-libc-dev librust-signal-hook-dev
   xvfb xauth doxygen openssl qcoro-qt6-dev
+  # scripts/sanitizers.sh (GCC's runtimes) and scripts/fuzz.sh (clang, libFuzzer)
+  libasan8 liblsan0 libubsan1 libtsan2 clang libclang-rt-14-dev
 )
 
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"

@@ -1,11 +1,47 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds everything with warnings as errors, and runs
-# all tests: the Rust crate's cargo tests, then every CTest test.
+# all tests, each stage timed:
+#   1. build          scripts/build.sh into build/
+#   2. cargo test     the Rust crate's tests
+#   3. ctest          every CTest test of build/ (soak: 30 s)
+#   4. fuzz           scripts/fuzz.sh: replay the seed corpora, then each
+#                     libFuzzer target for FUZZ_SECONDS (default 60) s
+#   5. asan, 6. tsan  scripts/sanitizers.sh: the whole CTest suite again under
+#                     ASan + LSan + UBSan and under TSan; any report fails
+# QRUSTBRIDGE_TEST_QUICK=1 stops after stage 3 (what a local edit-test loop
+# wants). Test parallelism: CTEST_JOBS (default 2) for stage 3,
+# SANITIZER_CTEST_JOBS (default 2) for stages 5 and 6.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-./scripts/build.sh
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
+
+timings=()
+stage_start=$SECONDS
+stage() {  # stage <name>: closes the running stage's timer
+  timings+=("$(printf '%-12s %5d s' "$1" $((SECONDS - stage_start)))")
+  stage_start=$SECONDS
+}
+report() {
+  echo "=== test.sh stage times"
+  printf '%s\n' "${timings[@]}"
+  echo "total        $SECONDS s"
+}
+trap report EXIT
+
+./scripts/build.sh
+stage build
 (cd rust && CARGO_TARGET_DIR=../build/cargo-target RUSTFLAGS=-Dwarnings cargo test --release --quiet)
-cd build
-QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
+stage "cargo test"
+(cd build && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 --parallel "${CTEST_JOBS:-2}")
+stage ctest
+
+if [ "${QRUSTBRIDGE_TEST_QUICK:-0}" = 1 ]; then
+  exit 0
+fi
+./scripts/fuzz.sh
+stage fuzz
+SANITIZER_CTEST_JOBS="${SANITIZER_CTEST_JOBS:-2}" ./scripts/sanitizers.sh asan
+stage asan
+SANITIZER_CTEST_JOBS="${SANITIZER_CTEST_JOBS:-2}" ./scripts/sanitizers.sh tsan
+stage tsan
