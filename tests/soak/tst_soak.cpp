@@ -248,5 +248,19 @@ void tst_Soak::randomTrafficUnderChaos()
     }
 }
 
-QTEST_GUILESS_MAIN(tst_Soak)
+// QTEST_GUILESS_MAIN, except that QtTest's watchdog (which aborts a test
+// function after QTEST_FUNCTION_TIMEOUT, 300 s by default) is given the soak's
+// duration plus 10 minutes, so QRUSTBRIDGE_SOAK_SECONDS=1800 runs to its end.
+int main(int argc, char **argv)
+{
+    const int seconds = qEnvironmentVariableIntValue("QRUSTBRIDGE_SOAK_SECONDS");
+    const qint64 neededMs = (qint64(seconds > 0 ? seconds : 30) + 600) * 1000;
+    if (qEnvironmentVariableIntValue("QTEST_FUNCTION_TIMEOUT") < neededMs)
+        qputenv("QTEST_FUNCTION_TIMEOUT", QByteArray::number(neededMs));
+    QCoreApplication app(argc, argv);
+    app.setAttribute(Qt::AA_Use96Dpi, true);
+    tst_Soak test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_soak.moc"
