@@ -1,5 +1,7 @@
 #include "iochannel_p.h"
 
+#include <iterator>
+
 using Lock = std::lock_guard<std::mutex>;
 
 namespace {
@@ -66,22 +68,20 @@ bool IoChannel::pushInbound(std::vector<InboundMessage> &messages)
 {
     Lock lock(m_mutex);
     if (m_inbound.empty()) {
+        // `messages` gets back the (empty) vector the bridge last returned, with its capacity.
         m_inbound.swap(messages);
     } else {
-        for (InboundMessage &message : messages)
-            m_inbound.push_back(std::move(message));
+        std::move(messages.begin(), messages.end(), std::back_inserter(m_inbound));
+        messages.clear();
     }
-    messages.clear();
     return claimWake(m_inboundWakePending);
 }
 
-std::vector<InboundMessage> IoChannel::takeInbound()
+void IoChannel::takeInbound(std::vector<InboundMessage> &out)
 {
     Lock lock(m_mutex);
-    std::vector<InboundMessage> taken;
-    taken.swap(m_inbound);
+    out.swap(m_inbound);
     m_inboundWakePending = false;
-    return taken;
 }
 
 void IoChannel::markShutDown()

@@ -46,8 +46,10 @@ public:
 
     // I/O thread. Returns true if the bridge's thread must be woken.
     bool pushInbound(std::vector<InboundMessage> &messages);
-    // Bridge thread. Takes everything and clears the wake flag.
-    std::vector<InboundMessage> takeInbound();
+    // Bridge thread. Swaps everything into `out` (which must be empty) and
+    // clears the wake flag. `out`'s capacity goes to the I/O thread's next
+    // batch: hand back a drained vector, and no batch reallocates in steady state.
+    void takeInbound(std::vector<InboundMessage> &out);
 
     // I/O thread, last touch of anything shared: after this the bridge's
     // thread may destroy the channel and everything the I/O thread was given.

@@ -170,7 +170,14 @@ void IoWorker::flushWriteBuffer()
     // A refused write means the transport is going away; its closed() fails the requests.
     if (!m_writeBuffer.isEmpty() && !m_transport->write(m_writeBuffer))
         qCWarning(lcQRustBridge) << "the transport refused" << m_writeBuffer.size() << "bytes";
-    m_writeBuffer.clear();
+    // A small batch was copied by the transport: keep the buffer's capacity
+    // for the next one. A big one is shared with the transport (or would pin
+    // its size here): let it go.
+    constexpr qsizetype keptCapacity = 1024 * 1024;
+    if (m_writeBuffer.isDetached() && m_writeBuffer.capacity() <= keptCapacity)
+        m_writeBuffer.resize(0);
+    else
+        m_writeBuffer = QByteArray();
 }
 
 void IoWorker::onData(const QByteArray &data)

@@ -2,25 +2,180 @@
 
 #include <QRustBridge/qrustbridge.h>
 
+#include <QtCore/QCborValue>
+#include <QtCore/QtAlgorithms>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace {
 
-// QJsonDocument only serializes objects and arrays: wrap scalars in an
-// array and cut the brackets off.
+// --- writing ------------------------------------------------------------------
+// Requests are serialized straight into the write buffer, byte for byte what
+// QJsonDocument::toJson(Compact) writes, without its temporary (a second copy
+// of a 50 MiB request) and without the wrap-in-an-array trick for scalars.
+
+char hexDigit(uint value)
+{
+    return char(value < 10 ? '0' + value : 'a' + value - 10);
+}
+
+bool isPlainJsonChar(char16_t u)
+{
+    return u >= 0x20 && u < 0x80 && u != '"' && u != '\\';
+}
+
+#if defined(__SSE2__)
+// True if all eight UTF-16 units are plain (see isPlainJsonChar). Signed
+// compares: units from 0x8000 up are negative, hence not plain either.
+bool allPlain(__m128i units)
+{
+    const __m128i inRange = _mm_and_si128(_mm_cmpgt_epi16(units, _mm_set1_epi16(0x1f)),
+                                          _mm_cmplt_epi16(units, _mm_set1_epi16(0x80)));
+    const __m128i special = _mm_or_si128(_mm_cmpeq_epi16(units, _mm_set1_epi16('"')),
+                                         _mm_cmpeq_epi16(units, _mm_set1_epi16('\\')));
+    return _mm_movemask_epi8(_mm_andnot_si128(special, inRange)) == 0xffff;
+}
+#endif
+
+// Appends `s` as a JSON string literal: escapes as Qt's JSON writer does,
+// UTF-8 otherwise, a lone surrogate as \uXXXX.
+void appendJsonString(QByteArray &out, QStringView s)
+{
+    const char16_t *src = s.utf16();
+    const char16_t *const end = src + s.size();
+    // Invariant: there is room for every remaining character as one byte plus
+    // the closing quote, so runs of plain ASCII copy without any check.
+    const qsizetype start = out.size();
+    out.resize(start + s.size() + 2);
+    char *dst = out.data() + start;
+    char *limit = out.data() + out.size();
+    *dst++ = '"';
+    while (true) {
+#if defined(__SSE2__)
+        // Sixteen plain characters at a time (a 50 MiB string is mostly this loop).
+        while (end - src >= 16) {
+            const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src));
+            const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + 8));
+            if (!allPlain(low) || !allPlain(high))
+                break;
+            _mm_storeu_si128(reinterpret_cast<__m128i *>(dst), _mm_packus_epi16(low, high));
+            src += 16;
+            dst += 16;
+        }
+#endif
+        while (src != end && isPlainJsonChar(*src))
+            *dst++ = char(*src++);
+        if (src == end)
+            break;
+        const char16_t u = *src++;
+        const qsizetype needed = (end - src) + 1 + 6;  // the rest, the quote, this character's worst case
+        if (limit - dst < needed) {
+            const qsizetype used = dst - out.data();
+            out.resize(qMax(used + needed, out.size() + out.size() / 2));
+            dst = out.data() + used;
+            limit = out.data() + out.size();
+        }
+        if (u < 0x80) {
+            *dst++ = '\\';
+            switch (u) {
+            case '"': *dst++ = '"'; break;
+            case '\\': *dst++ = '\\'; break;
+            case '\b': *dst++ = 'b'; break;
+            case '\f': *dst++ = 'f'; break;
+            case '\n': *dst++ = 'n'; break;
+            case '\r': *dst++ = 'r'; break;
+            case '\t': *dst++ = 't'; break;
+            default:
+                *dst++ = 'u';
+                *dst++ = '0';
+                *dst++ = '0';
+                *dst++ = hexDigit(u >> 4);
+                *dst++ = hexDigit(u & 0xf);
+            }
+        } else if (u < 0x800) {
+            *dst++ = char(0xc0 | (u >> 6));
+            *dst++ = char(0x80 | (u & 0x3f));
+        } else if (!QChar::isSurrogate(u)) {
+            *dst++ = char(0xe0 | (u >> 12));
+            *dst++ = char(0x80 | ((u >> 6) & 0x3f));
+            *dst++ = char(0x80 | (u & 0x3f));
+        } else if (QChar::isHighSurrogate(u) && src != end && QChar::isLowSurrogate(*src)) {
+            // Four bytes for two characters: within the budget of one byte each plus six.
+            const char32_t c = QChar::surrogateToUcs4(u, *src++);
+            *dst++ = char(0xf0 | (c >> 18));
+            *dst++ = char(0x80 | ((c >> 12) & 0x3f));
+            *dst++ = char(0x80 | ((c >> 6) & 0x3f));
+            *dst++ = char(0x80 | (c & 0x3f));
+        } else {
+            *dst++ = '\\';
+            *dst++ = 'u';
+            *dst++ = hexDigit((u >> 12) & 0xf);
+            *dst++ = hexDigit((u >> 8) & 0xf);
+            *dst++ = hexDigit((u >> 4) & 0xf);
+            *dst++ = hexDigit(u & 0xf);
+        }
+    }
+    *dst++ = '"';
+    out.resize(dst - out.constData());
+}
+
 void appendJsonValue(QByteArray &out, const QJsonValue &value)
 {
-    if (value.isObject()) {
-        out += QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    } else if (value.isArray()) {
-        out += QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    } else if (value.isUndefined() || value.isNull()) {
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
         out += "null";
-    } else {
-        const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-        out.append(wrapped.constData() + 1, wrapped.size() - 2);
+        return;
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        return;
+    case QJsonValue::String:
+        appendJsonString(out, value.toString());
+        return;
+    case QJsonValue::Double: {
+        const QCborValue number = QCborValue::fromJsonValue(value);
+        if (number.isInteger()) {
+            out += QByteArray::number(number.toInteger());
+        } else {
+            // Non-integral doubles: Qt's own formatting, so the bytes stay identical.
+            const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+            out.append(wrapped.constData() + 1, wrapped.size() - 2);
+        }
+        return;
+    }
+    case QJsonValue::Array: {
+        const QJsonArray array = value.toArray();
+        out += '[';
+        bool first = true;
+        for (const QJsonValue &element : array) {
+            if (!first)
+                out += ',';
+            first = false;
+            appendJsonValue(out, element);
+        }
+        out += ']';
+        return;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject object = value.toObject();
+        out += '{';
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (it != object.constBegin())
+                out += ',';
+            appendJsonString(out, it.key());
+            out += ':';
+            appendJsonValue(out, it.value());
+        }
+        out += '}';
+        return;
+    }
     }
 }
 
@@ -31,6 +186,213 @@ bool parseId(const QJsonValue &value, quint64 &id)
     bool ok = false;
     id = value.toString().toULongLong(&ok);
     return ok;
+}
+
+// --- reading: the fast path -------------------------------------------------------
+// Responses and stream chunks from our Rust crate (and any serde backend with
+// the same field order) look exactly like
+//   {"id":"<digits>","success":true,"result":<value>}
+//   {"id":"<digits>","stream":true,"data":<value>}
+// For those only <value> is parsed (and plain ASCII strings, numbers and
+// literals not even that), instead of a QJsonDocument for the envelope plus
+// four key look-ups. Anything else, including a <value> followed by more
+// keys, takes the general path below, so the outcome is always the same.
+
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+bool skipLiteral(const char *&p, const char *end, const char *literal, std::size_t length)
+{
+    if (std::size_t(end - p) < length || std::memcmp(p, literal, length) != 0)
+        return false;
+    p += length;
+    return true;
+}
+
+// Length of the run of bytes from `p` that a JSON string holds as they are
+// and Qt's parser keeps byte for byte: printable ASCII except quote and backslash.
+qsizetype plainByteRun(const char *p, const char *end)
+{
+    const char *const start = p;
+#if defined(__SSE2__)
+    while (end - p >= 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        // Signed: bytes from 0x80 up are negative, so not above 0x1f.
+        const __m128i bad = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))),
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7f)),
+                         _mm_andnot_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(0x1f)), _mm_set1_epi8(-1))));
+        const int mask = _mm_movemask_epi8(bad);
+        if (mask)
+            return (p - start) + qCountTrailingZeroBits(uint(mask));
+        p += 16;
+    }
+#endif
+    while (p != end && uchar(*p) >= 0x20 && uchar(*p) < 0x7f && *p != '"' && *p != '\\')
+        ++p;
+    return p - start;
+}
+
+// A string without escapes whose bytes are all plain (see plainByteRun), as
+// Latin-1: exactly what Qt's parser would produce, without a UTF-16 detour.
+bool parsePlainString(const char *&p, const char *end, QLatin1StringView &out)
+{
+    if (p == end || *p != '"')
+        return false;
+    const qsizetype length = plainByteRun(p + 1, end);
+    const char *closing = p + 1 + length;
+    if (closing == end || *closing != '"')
+        return false;
+    out = QLatin1StringView(p + 1, length);
+    p = closing + 1;
+    return true;
+}
+
+// Integers of up to 15 digits are exact in both qint64 and double, so Qt's
+// parser stores them as this same integer.
+bool parseSmallInteger(const char *&p, const char *end, QJsonValue &out)
+{
+    const char *q = p;
+    const bool negative = q != end && *q == '-';
+    if (negative)
+        ++q;
+    const char *digits = q;
+    qint64 value = 0;
+    while (q != end && *q >= '0' && *q <= '9' && q - digits < 16)
+        value = value * 10 + (*q++ - '0');
+    const qsizetype count = q - digits;
+    if (count < 1 || count > 15 || (*digits == '0' && count > 1))
+        return false;
+    if (q != end && (*q == '.' || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9')))
+        return false;  // a fraction, an exponent or more digits: Qt's parser decides
+    if (negative && value == 0)
+        return false;  // -0: leave the double-or-integer question to Qt's parser
+    out = QJsonValue(negative ? -value : value);
+    p = q;
+    return true;
+}
+
+// One plain string, small integer or literal at `p`; advances past it.
+bool parseScalar(const char *&p, const char *end, QJsonValue &out)
+{
+    if (p == end)
+        return false;
+    switch (*p) {
+    case '"': {
+        QLatin1StringView text;
+        if (!parsePlainString(p, end, text))
+            return false;
+        out = QJsonValue(text);
+        return true;
+    }
+    case 't':
+        out = QJsonValue(true);
+        return skipLiteral(p, end, "true", 4);
+    case 'f':
+        out = QJsonValue(false);
+        return skipLiteral(p, end, "false", 5);
+    case 'n':
+        out = QJsonValue(QJsonValue::Null);
+        return skipLiteral(p, end, "null", 4);
+    default:
+        return parseSmallInteger(p, end, out);
+    }
+}
+
+// An object of scalars with distinct plain keys and no whitespace, the
+// shape of most results and chunks: built directly, no parser.
+bool parseFlatObject(const char *&p, const char *end, QJsonValue &out)
+{
+    if (p == end || *p++ != '{')
+        return false;
+    QJsonObject object;
+    if (p != end && *p == '}') {
+        ++p;
+        out = object;
+        return true;
+    }
+    while (true) {
+        QLatin1StringView key;
+        QJsonValue value;
+        if (!parsePlainString(p, end, key) || p == end || *p++ != ':' || !parseScalar(p, end, value)
+            || object.contains(key)) {
+            return false;
+        }
+        object.insert(key, value);
+        if (p == end)
+            return false;
+        const char separator = *p++;
+        if (separator == '}')
+            break;
+        if (separator != ',')
+            return false;
+    }
+    out = object;
+    return true;
+}
+
+bool parseValue(const char *p, const char *end, QJsonValue &out)
+{
+    while (p != end && isJsonSpace(*p))
+        ++p;
+    while (end != p && isJsonSpace(end[-1]))
+        --end;
+    if (p == end)
+        return false;
+    const char *q = p;
+    // Small objects: Qt's parser is as fast as QJsonObject::insert(). Big
+    // ones are big strings: a memchr-speed scan and a copy instead of the
+    // parser's ~13 instructions a byte.
+    constexpr qsizetype bigObjectBytes = 4096;
+    if (*p == '{' && end - p >= bigObjectBytes && parseFlatObject(q, end, out) && q == end)
+        return true;
+    if (*p == '{' || *p == '[') {
+        QJsonParseError error;
+        const QJsonDocument document =
+            QJsonDocument::fromJson(QByteArray::fromRawData(p, end - p), &error);
+        if (error.error != QJsonParseError::NoError)
+            return false;
+        out = document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
+        return true;
+    }
+    return parseScalar(q, end, out) && q == end;
+}
+
+bool decodeFast(const QByteArray &line, InboundMessage &out)
+{
+    const char *p = line.constData();
+    const char *end = p + line.size();
+    while (end != p && isJsonSpace(end[-1]))
+        --end;
+    static constexpr char idPrefix[] = "{\"id\":\"";
+    if (end == p || end[-1] != '}' || !skipLiteral(p, end - 1, idPrefix, sizeof idPrefix - 1))
+        return false;
+    --end;  // the closing brace
+    quint64 id = 0;
+    const char *digits = p;
+    while (p != end && *p >= '0' && *p <= '9' && p - digits < 19)
+        id = id * 10 + quint64(*p++ - '0');
+    if (p == digits || p == end || *p++ != '"')
+        return false;
+    static constexpr char chunkKeys[] = ",\"stream\":true,\"data\":";
+    static constexpr char resultKeys[] = ",\"success\":true,\"result\":";
+    InboundMessage::Kind kind;
+    if (skipLiteral(p, end, chunkKeys, sizeof chunkKeys - 1))
+        kind = InboundMessage::Kind::Chunk;
+    else if (skipLiteral(p, end, resultKeys, sizeof resultKeys - 1))
+        kind = InboundMessage::Kind::Response;
+    else
+        return false;
+    QJsonValue value;
+    if (!parseValue(p, end, value))
+        return false;
+    out.value = std::move(value);
+    out.kind = kind;
+    out.id = id;
+    out.success = kind == InboundMessage::Kind::Response;
+    return true;
 }
 
 } // namespace
@@ -45,7 +407,7 @@ void MessageCodec::appendRequest(QByteArray &out, const OutboundRequest &request
     out += "{\"id\":\"";
     out += QByteArray::number(request.id);
     out += "\",\"method\":";
-    appendJsonValue(out, QJsonValue(request.method));
+    appendJsonString(out, request.method);
     out += ",\"params\":";
     appendJsonValue(out, request.params);
     out += "}\n";
@@ -53,6 +415,9 @@ void MessageCodec::appendRequest(QByteArray &out, const OutboundRequest &request
 
 bool MessageCodec::decode(const QByteArray &line, InboundMessage &out, QString &problem)
 {
+    if (decodeFast(line, out))
+        return true;
+
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
     if (parseError.error != QJsonParseError::NoError) {

@@ -6,6 +6,8 @@
 #include <QtCore/QProcess>
 #include <QtCore/QString>
 
+#include <type_traits>
+
 // A request waiting on the I/O thread to be serialized and written.
 struct OutboundRequest
 {
@@ -41,3 +43,9 @@ struct InboundMessage
     qint64 exitCode = 0;
     QProcess::ExitStatus exitStatus = QProcess::NormalExit;
 };
+
+// Batches of these live in std::vectors; a throwing move would make every
+// reallocation copy each message (strings, JSON, error) instead of moving it.
+static_assert(std::is_nothrow_move_constructible_v<InboundMessage>);
+static_assert(std::is_nothrow_move_assignable_v<InboundMessage>);
+static_assert(std::is_nothrow_move_constructible_v<OutboundRequest>);

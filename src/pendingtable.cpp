@@ -40,15 +40,12 @@ int PendingTable::size() const
     return int(m_entries.size());
 }
 
-bool PendingTable::take(quint64 id, Entry &out)
+PendingTable::Map::node_type PendingTable::take(quint64 id)
 {
-    const auto it = m_entries.find(id);
-    if (it == m_entries.end())
-        return false;
-    out = std::move(it->second);
-    m_entries.erase(it);
-    dropWatcher(out);
-    return true;
+    Map::node_type node = m_entries.extract(id);
+    if (node)
+        dropWatcher(node.mapped());
+    return node;
 }
 
 void PendingTable::dropWatcher(Entry &entry)
@@ -74,9 +71,10 @@ std::vector<quint64> PendingTable::polledCancellations() const
 
 void PendingTable::resolve(quint64 id, const QJsonValue &result)
 {
-    Entry entry;
-    if (!take(id, entry))
+    Map::node_type node = take(id);
+    if (!node)
         return;
+    Entry &entry = node.mapped();
     entry.promise.addResult(result);
     entry.promise.finish();
     if (entry.stream)
@@ -85,10 +83,10 @@ void PendingTable::resolve(quint64 id, const QJsonValue &result)
 
 void PendingTable::reject(quint64 id, const QRustBridgeError &error)
 {
-    Entry entry;
-    if (!take(id, entry))
+    Map::node_type node = take(id);
+    if (!node)
         return;
-    completeRejected(entry, error);
+    completeRejected(node.mapped(), error);
 }
 
 void PendingTable::completeRejected(Entry &entry, const QRustBridgeError &error)
@@ -101,9 +99,10 @@ void PendingTable::completeRejected(Entry &entry, const QRustBridgeError &error)
 
 void PendingTable::cancel(quint64 id, const QRustBridgeError &cancelled)
 {
-    Entry entry;
-    if (!take(id, entry))
+    Map::node_type node = take(id);
+    if (!node)
         return;
+    Entry &entry = node.mapped();
     entry.promise.future().cancel();
     entry.promise.finish();
     if (entry.stream)
@@ -112,7 +111,7 @@ void PendingTable::cancel(quint64 id, const QRustBridgeError &cancelled)
 
 void PendingTable::rejectAll(const QRustBridgeError &error)
 {
-    std::unordered_map<quint64, Entry> entries;
+    Map entries;
     entries.swap(m_entries);
     for (auto &[id, entry] : entries)
         dropWatcher(entry);

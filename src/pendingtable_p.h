@@ -58,9 +58,12 @@ public:
     static void completeRejected(Entry &entry, const QRustBridgeError &error);
 
 private:
-    bool take(quint64 id, Entry &out);
+    using Map = std::unordered_map<quint64, Entry>;
+    // Unlinks the entry without moving it: a default-constructed Entry to move
+    // into would build (and tear down) a whole QFutureInterface per request.
+    Map::node_type take(quint64 id);
     void dropWatcher(Entry &entry);
-    std::unordered_map<quint64, Entry> m_entries;
+    Map m_entries;
     int m_watched = 0;
 };
 

@@ -292,7 +292,7 @@ QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, con
     watchForCancel(entry, id);
     QObject::connect(&sd->inactivityTimer, &QTimer::timeout, q, [this, id] {
         PendingTable::Entry *e = pending.find(id);
-        if (!e)
+        if (!e || (e->stream && !e->stream->d->inactivityExpired()))
             return;
         const QString method = e->method;
         ignoredIds.insert(id);
@@ -303,7 +303,7 @@ QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, con
                                             method, MessageCodec::requestIdString(id)));
     });
     if (streamTimeoutMs() > 0)
-        sd->inactivityTimer.start(streamTimeoutMs());
+        sd->armInactivityTimer(streamTimeoutMs());
     return stream;
 }
 
@@ -459,7 +459,10 @@ void QRustBridgePrivate::attemptReconnect()
 
 void QRustBridgePrivate::drainInbound()
 {
-    std::vector<InboundMessage> messages = channel.takeInbound();
+    // A local vector: a slot may destroy the bridge while we iterate.
+    std::vector<InboundMessage> messages;
+    messages.swap(spareInbound);
+    channel.takeInbound(messages);
     QPointer<QRustBridge> alive(q);
     for (InboundMessage &message : messages) {
         if (message.generation != generation)
@@ -468,6 +471,10 @@ void QRustBridgePrivate::drainInbound()
         if (!alive)
             return;  // a slot destroyed the bridge; its destructor failed what was pending
     }
+    messages.clear();
+    // Keep a moderate capacity for the next batch; let a burst's go.
+    if (messages.capacity() <= maxSpareInbound)
+        spareInbound.swap(messages);
 }
 
 void QRustBridgePrivate::handle(InboundMessage &message)

@@ -80,6 +80,9 @@ public:
     IoChannel channel;
     IoWorker *worker = nullptr;       // lives on ioThread, deletes itself there
     ThreadWaker *inboundWaker = nullptr;  // child of q: runs drainInbound()
+    // An emptied batch vector, handed back to the I/O thread with its capacity.
+    std::vector<InboundMessage> spareInbound;
+    static constexpr std::size_t maxSpareInbound = 4096;
     quint64 generation = 0;
     quint64 nextId = 1;
     qint64 processId = 0;

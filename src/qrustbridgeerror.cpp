@@ -14,6 +14,8 @@ QRustBridgeError::QRustBridgeError(Code code, const QString &message, const QStr
 QRustBridgeError::~QRustBridgeError() = default;
 QRustBridgeError::QRustBridgeError(const QRustBridgeError &other) = default;
 QRustBridgeError &QRustBridgeError::operator=(const QRustBridgeError &other) = default;
+QRustBridgeError::QRustBridgeError(QRustBridgeError &&other) noexcept = default;
+QRustBridgeError &QRustBridgeError::operator=(QRustBridgeError &&other) noexcept = default;
 
 QRustBridgeError::Code QRustBridgeError::code() const
 {

@@ -18,8 +18,8 @@ void QRustStreamPrivate::deliverChunk(const QJsonValue &data)
     if (finished)
         return;
     ++chunks;
-    if (inactivityTimer.isActive())
-        inactivityTimer.start();  // restart: the timeout measures silence
+    if (inactivityTimeoutMs > 0)
+        lastActivity.restart();  // the timeout measures silence
     static const QMetaMethod chunkSignal = QMetaMethod::fromSignal(&QRustStream::chunkReceived);
     if (q->isSignalConnected(chunkSignal)) {
         Q_EMIT q->chunkReceived(data);
@@ -35,6 +35,22 @@ void QRustStreamPrivate::deliverChunk(const QJsonValue &data)
         ++dropped;
     }
     buffer.push_back(data);
+}
+
+void QRustStreamPrivate::armInactivityTimer(int timeoutMs)
+{
+    inactivityTimeoutMs = timeoutMs;
+    lastActivity.start();
+    inactivityTimer.start(timeoutMs);
+}
+
+bool QRustStreamPrivate::inactivityExpired()
+{
+    const qint64 silentMs = lastActivity.elapsed();
+    if (silentMs >= inactivityTimeoutMs)
+        return true;
+    inactivityTimer.start(int(inactivityTimeoutMs - silentMs));
+    return false;
 }
 
 void QRustStreamPrivate::complete(const QJsonValue &result)

@@ -2,6 +2,7 @@
 
 #include <QRustBridge/qruststream.h>
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QTimer>
 
 #include <deque>
@@ -18,12 +19,22 @@ public:
     void complete(const QJsonValue &result);
     void fail(const QRustBridgeError &error);
 
+    // The inactivity timeout is not restarted per chunk (a QTimer restart
+    // costs more than the rest of a chunk's delivery): chunks only note the
+    // time, and the timer, when it fires, re-arms itself for the remainder.
+    void armInactivityTimer(int timeoutMs);
+    // On the timer's timeout: true if the stream really was silent for the
+    // whole timeout; otherwise re-arms the timer and returns false.
+    bool inactivityExpired();
+
     QRustStream *q;
     QRustBridgePrivate *bridge = nullptr;  // cleared once finished: a finished stream never calls back
     quint64 id = 0;
     QFuture<QJsonValue> future;
     std::deque<QJsonValue> buffer;
     QTimer inactivityTimer;
+    QElapsedTimer lastActivity;
+    int inactivityTimeoutMs = 0;
     qint64 chunks = 0;
     qint64 dropped = 0;
     int maxBuffered = 10000;

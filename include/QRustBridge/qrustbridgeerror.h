@@ -45,6 +45,11 @@ public:
     QRustBridgeError(const QRustBridgeError &other);
     /*! Assigns \a other. */
     QRustBridgeError &operator=(const QRustBridgeError &other);
+    /*! Moves \a other; never throws, so containers of errors (and of
+        messages holding one) move instead of copying when they grow. */
+    QRustBridgeError(QRustBridgeError &&other) noexcept;
+    /*! Move-assigns \a other; never throws. */
+    QRustBridgeError &operator=(QRustBridgeError &&other) noexcept;
 
     /*! What went wrong, for programs. */
     Code code() const;

@@ -1,6 +1,18 @@
 // QRustBridge, used the way an application uses it: sendCommand() futures
 // consumed with QFuture::then(context, ...).onFailed(context, ...) on the main
 // thread's event loop, streams through QRustStream's signals.
+//
+// --variant direct (seq, pipelined): context-free .then(...).onFailed(...).
+// Futures are fulfilled on the bridge's thread, so such a continuation runs
+// right there, inside the delivery, without the extra queued call per
+// continuation that a context object costs (docs/benchmarks.md).
+//
+// --workload futures: no backend either; the QFuture machinery of the
+// pipelined workload alone (a fulfilled QPromise plus the continuations).
+//
+// --workload wakeup: no backend traffic at all; sequential round trips of a
+// queued call from the main thread to a second QThread and back, the same two
+// hand-offs every request makes (bridge -> I/O thread -> bridge).
 
 #include "benchcommon.h"
 
@@ -9,6 +21,8 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QEventLoop>
 #include <QtCore/QJsonObject>
+#include <QtCore/QPromise>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
 
 namespace {
@@ -72,8 +86,80 @@ int main(int argc, char **argv)
     options.binaryPath = QString::fromStdString(args.backend);
     options.requestTimeoutMs = 600000;        // the benchmark's own timeout decides
     options.maxPayloadSize = bench::kMaxPayload;  // the 50 MiB `big` reply line is a bit over 50 MiB
-    QRustBridge bridge(options);
     QObject context;  // the receiver of every continuation, like a widget would be
+    const bool direct = args.variant == "direct";
+    if (!args.variant.empty() && !direct)
+        die(QStringLiteral("unknown variant ") + QString::fromStdString(args.variant));
+
+    if (args.workload == "wakeup") {
+        QThread thread;
+        QObject far;  // lives on `thread`, like the bridge's I/O worker
+        far.moveToThread(&thread);
+        thread.start();
+        const long n = bench::seqCount(args), warm = bench::seqWarmup(), total = n + warm;
+        std::vector<double> latencies;
+        latencies.reserve(std::size_t(n));
+        long i = 0;
+        double start = 0, t0 = 0;
+        Waiter waiter;
+        std::function<void()> next = [&] {
+            if (i == warm)
+                start = bench::now();
+            t0 = bench::now();
+            QMetaObject::invokeMethod(&far, [&] {
+                QMetaObject::invokeMethod(&context, [&] {
+                    if (i++ >= warm)
+                        latencies.push_back(bench::now() - t0);
+                    if (i == total)
+                        waiter.finish();
+                    else
+                        next();
+                }, Qt::QueuedConnection);
+            }, Qt::QueuedConnection);
+        };
+        next();
+        waiter.wait();
+        bench::addThroughput(result, n, bench::now() - start);
+        bench::addLatencies(result, latencies);
+        thread.quit();
+        thread.wait();
+        result.add("hwm_kb", double(bench::peakRssKb()));
+        result.print();
+        return 0;
+    }
+
+    if (args.workload == "futures") {
+        // What the QFuture API costs by itself: per request, one QPromise (the
+        // bridge's) fulfilled on this thread and the caller's continuations,
+        // as in the pipelined workload, with no bridge, thread or I/O at all.
+        const long n = bench::pipelinedCount(args);
+        long received = 0;
+        auto onReply = [&](const QJsonValue &) { ++received; };
+        auto onError = [&](const QRustBridgeError &e) { die(e.message()); };
+        const QJsonValue reply(QJsonObject{{QStringLiteral("s"), QString::fromStdString(bench::smallString())}});
+        const double t0 = bench::now();
+        std::vector<QPromise<QJsonValue>> promises(static_cast<std::size_t>(n));
+        for (QPromise<QJsonValue> &promise : promises) {
+            promise.start();
+            if (direct)
+                promise.future().then(onReply).onFailed(onError);
+            else
+                promise.future().then(&context, onReply).onFailed(&context, onError);
+        }
+        for (QPromise<QJsonValue> &promise : promises) {
+            promise.addResult(reply);
+            promise.finish();
+        }
+        while (received < n)
+            QCoreApplication::processEvents();
+        promises.clear();
+        bench::addThroughput(result, n, bench::now() - t0);
+        result.add("hwm_kb", double(bench::peakRssKb()));
+        result.print();
+        return 0;
+    }
+
+    QRustBridge bridge(options);
 
     {
         Waiter waiter;
@@ -100,16 +186,20 @@ int main(int argc, char **argv)
             if (i == warm)
                 start = bench::now();
             t0 = bench::now();
-            bridge.sendCommand(QStringLiteral("echo"), small)
-                .then(&context, [&](const QJsonValue &) {
-                    if (i++ >= warm)
-                        latencies.push_back(bench::now() - t0);
-                    if (i == total)
-                        waiter.finish();
-                    else
-                        next();
-                })
-                .onFailed(&context, [&](const QRustBridgeError &e) { die(e.message()); });
+            auto onReply = [&](const QJsonValue &) {
+                if (i++ >= warm)
+                    latencies.push_back(bench::now() - t0);
+                if (i == total)
+                    waiter.finish();
+                else
+                    next();
+            };
+            auto onError = [&](const QRustBridgeError &e) { die(e.message()); };
+            QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), small);
+            if (direct)
+                reply.then(onReply).onFailed(onError);
+            else
+                reply.then(&context, onReply).onFailed(&context, onError);
         };
         next();
         waiter.wait();
@@ -120,13 +210,17 @@ int main(int argc, char **argv)
         long received = 0;
         Waiter waiter;
         const double t0 = bench::now();
+        auto onReply = [&](const QJsonValue &) {
+            if (++received == n)
+                waiter.finish();
+        };
+        auto onError = [&](const QRustBridgeError &e) { die(e.message()); };
         for (long i = 0; i < n; ++i) {
-            bridge.sendCommand(QStringLiteral("echo"), small)
-                .then(&context, [&](const QJsonValue &) {
-                    if (++received == n)
-                        waiter.finish();
-                })
-                .onFailed(&context, [&](const QRustBridgeError &e) { die(e.message()); });
+            QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), small);
+            if (direct)
+                reply.then(onReply).onFailed(onError);
+            else
+                reply.then(&context, onReply).onFailed(&context, onError);
         }
         const double sent = bench::now();
         waiter.wait();

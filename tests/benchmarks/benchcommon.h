@@ -11,6 +11,10 @@
 //   pipelined  `count` echo requests sent at once, then wait for all replies
 //   stream     one `count` request answered by `count` small chunks
 //   echo       one echo of a string of --size MiB (request line <= --size MiB), `reps` times
+//   wakeup     (QRustBridge only) sequential round trips of a bare queued call from the
+//              main thread to a QThread and back, no I/O: what the I/O-thread hand-offs cost
+//   futures    (QRustBridge only) the pipelined workload's QPromise/QFuture continuations
+//              alone, no bridge: the floor the QFuture API sets
 //   stall      a 1 ms timer on the client's main thread records its worst gap while
 //              `big` {bytes: 52428800} (a 50 MiB reply) arrives and is parsed
 
@@ -37,13 +41,14 @@ struct Args
     bool quick = false;
     long count = 0;   // overrides the workload's default count when > 0
     int reps = 0;     // overrides the workload's default repetitions when > 0
+    std::string variant;  // client-specific way of doing the same workload (reported as "variant")
 };
 
 inline void usage(const char *argv0)
 {
     std::fprintf(stderr,
                  "usage: %s --workload seq|pipelined|stream|echo|stall --backend PATH\n"
-                 "          [--size MIB] [--count N] [--reps N] [--quick]\n",
+                 "          [--size MIB] [--count N] [--reps N] [--quick] [--variant NAME]\n",
                  argv0);
     std::exit(2);
 }
@@ -71,6 +76,8 @@ inline Args parseArgs(int argc, char **argv, const char *defaultBackend = "")
             args.reps = std::atoi(value().c_str());
         else if (a == "--quick")
             args.quick = true;
+        else if (a == "--variant")
+            args.variant = value();
         else
             usage(argv[0]);
     }
@@ -182,6 +189,8 @@ public:
         add("workload", args.workload);
         add("size_mib", double(args.sizeMiB));
         add("quick", args.quick ? 1.0 : 0.0);
+        if (!args.variant.empty())
+            add("variant", args.variant);
     }
     Result &add(const std::string &key, double value)
     {

@@ -2,6 +2,7 @@
 // every inbound shape decodes to the right message, and bad lines are refused.
 #include "messagecodec_p.h"
 
+#include <QtCore/QCborValue>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -19,6 +20,11 @@ private Q_SLOTS:
     void flagsMalformedResponse();
     void refusesUnusableLines_data();
     void refusesUnusableLines();
+    void encodesLikeQtJsonWriter_data();
+    void encodesLikeQtJsonWriter();
+    void decodesLikeQtJsonParser_data();
+    void decodesLikeQtJsonParser();
+    void messagesMoveWithoutThrowing();
 };
 
 void tst_MessageCodec::encodesRequest_data()
@@ -131,6 +137,135 @@ void tst_MessageCodec::refusesUnusableLines()
     QString problem;
     QVERIFY(!MessageCodec::decode(line, message, problem));
     QVERIFY(!problem.isEmpty());
+}
+
+// Requests are written without QJsonDocument; the bytes must still be
+// exactly what QJsonDocument::toJson(Compact) writes.
+void tst_MessageCodec::encodesLikeQtJsonWriter_data()
+{
+    QTest::addColumn<QJsonValue>("params");
+    const QString controls = [] {
+        QString s;
+        for (char16_t c = 0; c < 0x20; ++c)
+            s += QChar(c);
+        return s + QStringLiteral("\"\\/\x7f");
+    }();
+    QTest::newRow("controls and quotes") << QJsonValue(controls);
+    QTest::newRow("unicode") << QJsonValue(QStringLiteral("äöü €  \U0001F600 ∑"));
+    QTest::newRow("lone surrogates") << QJsonValue(QString(QChar(0xd800)) + QLatin1Char('x') + QChar(0xdc00)
+                                                   + QChar(0xdbff));
+    QTest::newRow("empty string") << QJsonValue(QString());
+    QTest::newRow("integers") << QJsonValue(QJsonArray{0, -1, qint64(1) << 53, std::numeric_limits<qint64>::max(),
+                                                       std::numeric_limits<qint64>::min()});
+    QTest::newRow("doubles") << QJsonValue(QJsonArray{0.1, -2.5, 1e300, 4611686018427387904.0, 1e-7, 2.0});
+    QTest::newRow("nested") << QJsonValue(QJsonObject{
+        {QStringLiteral("k\"ey\n"), QJsonArray{QJsonObject{}, QJsonArray{}, QJsonValue::Null, true, false}},
+        {QStringLiteral("b"), QJsonObject{{QStringLiteral("x"), QStringLiteral("y")}}},
+        {QStringLiteral("a"), 1}});
+    // Every character escaped: the output is twice as long as the optimistic estimate.
+    QTest::newRow("grows: quotes") << QJsonValue(QString(100000, QLatin1Char('"')));
+    QTest::newRow("grows: controls") << QJsonValue(QString(100000, QChar(1)));
+    QTest::newRow("grows: CJK") << QJsonValue(QString(100000, QChar(0x4e2d)));
+    QTest::newRow("large ascii") << QJsonValue(QJsonObject{{QStringLiteral("s"), QString(3 << 20, QLatin1Char('x'))}});
+}
+
+void tst_MessageCodec::encodesLikeQtJsonWriter()
+{
+    QFETCH(QJsonValue, params);
+    QByteArray out = "prefix";
+    MessageCodec::appendRequest(out, OutboundRequest{7, QStringLiteral("m"), params});
+    const QByteArray expected = "prefix{\"id\":\"7\",\"method\":\"m\",\"params\":"
+        + QJsonDocument(QJsonArray{params}).toJson(QJsonDocument::Compact).chopped(1).mid(1) + "}\n";
+    QCOMPARE(out.size(), expected.size());
+    QVERIFY(out == expected);
+}
+
+// Responses and chunks in our backend's exact layout skip the envelope parse;
+// whatever the line, the message must be what the general path makes of it.
+void tst_MessageCodec::decodesLikeQtJsonParser_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    const QByteArray values[] = {
+        "{\"i\":17}", "[1,[2],{}]", "{}", "[]", "5", "-12", "0", "-0", "123456789012345", "1234567890123456",
+        "12345678901234567890123", "01", "1.5", "-2e3", "true", "false", "null", "\"\"", "\"plain ascii ~\"",
+        "\"tab\tinside\"", "\"esc\\\"aped\"", "\"\\u00e4\"", "\"\xc3\xa4 utf8\"", "\"\xff bad utf8\"",
+        " {\"i\" : 1} ", "\"unterminated", "{\"i\":1},\"x\":2", "\"a\",\"x\":\"b\"", "1,\"x\":2", "tru",
+        "{\"nested\":{\"deep\":[true,null]}}", "",
+        "{\"a\":1,\"b\":\"x\",\"c\":true,\"d\":null,\"e\":false,\"f\":-7}", "{\"a\":1,\"a\":2}",
+        "{\"a\":1,}", "{\"a\":}", "{\"a\" :1}", "{\"a\":1 }", "{\"k\\\"\":1}", "{\"\xc3\xa4\":1}", "{\"\":0}",
+        "{\"a\":1.5}", "{\"a\":12345678901234567}", "{\"a\":\"\\n\"}", "{\"a\":\"\x7f\"}", "{\"a\":tru}",
+        "{\"b\":2,\"a\":1}", "{\"a\":[1]}", "{\"a\":1", "\"\x7f\"", "\"0123456789abcdef0123456789abcdef\\\"\"",
+    };
+    for (const QByteArray &value : values) {
+        for (const char *envelope : {"{\"id\":\"42\",\"stream\":true,\"data\":%1}",
+                                     "{\"id\":\"42\",\"success\":true,\"result\":%1}"}) {
+            const QByteArray line = QByteArray(envelope).replace("%1", value);
+            QTest::newRow(line.constData()) << line;
+        }
+    }
+    QTest::newRow("trailing CR") << QByteArray("{\"id\":\"3\",\"success\":true,\"result\":1}\r");
+    QTest::newRow("leading zeros") << QByteArray("{\"id\":\"007\",\"success\":true,\"result\":1}");
+    QTest::newRow("19-digit id") << QByteArray("{\"id\":\"9999999999999999999\",\"success\":true,\"result\":1}");
+    QTest::newRow("20-digit id") << QByteArray("{\"id\":\"18446744073709551615\",\"success\":true,\"result\":1}");
+    QTest::newRow("id overflow") << QByteArray("{\"id\":\"18446744073709551616\",\"success\":true,\"result\":1}");
+    QTest::newRow("empty id") << QByteArray("{\"id\":\"\",\"success\":true,\"result\":1}");
+    QTest::newRow("signed id") << QByteArray("{\"id\":\"+4\",\"success\":true,\"result\":1}");
+    QTest::newRow("success false") << QByteArray("{\"id\":\"3\",\"success\":false,\"error\":\"x\"}");
+    QTest::newRow("stream false") << QByteArray("{\"id\":\"3\",\"stream\":false,\"data\":1}");
+    QTest::newRow("event key too") << QByteArray("{\"id\":\"3\",\"success\":true,\"result\":1,\"event\":\"e\"}");
+    QTest::newRow("no closing brace") << QByteArray("{\"id\":\"3\",\"success\":true,\"result\":1");
+    QTest::newRow("large string") << "{\"id\":\"8\",\"success\":true,\"result\":\"" + QByteArray(1 << 20, 'x') + "\"}";
+    // Big objects of scalars are built without Qt's parser.
+    const QByteArray big(8192, 'x');
+    for (const QByteArray &object :
+         {"{\"s\":\"" + big + "\"}", "{\"b\":\"" + big + "\",\"a\":1,\"c\":null}", "{\"s\":\"" + big + "\",\"s\":1}",
+          "{\"s\":\"" + big + "\\n\"}", "{\"s\":\"" + big + "\",\"n\":[1]}", "{\"s\":\"" + big + "\" }",
+          "{\"s\":\"" + big + "\xc3\xa4\"}", "{\"s\":\"" + big + "\",}"}) {
+        QTest::newRow(("big object " + object.right(12)).constData())
+            << "{\"id\":\"8\",\"success\":true,\"result\":" + object + "}";
+    }
+}
+
+void tst_MessageCodec::decodesLikeQtJsonParser()
+{
+    QFETCH(QByteArray, line);
+    InboundMessage message;
+    QString problem;
+    const bool decoded = MessageCodec::decode(line, message, problem);
+
+    QJsonParseError error;
+    const QJsonObject object = QJsonDocument::fromJson(line, &error).object();
+    bool idOk = false;
+    const quint64 id = object.value(QLatin1String("id")).toString().toULongLong(&idOk);
+    const bool wellFormed = error.error == QJsonParseError::NoError && idOk && !object.contains(QLatin1String("event"));
+    if (!wellFormed) {
+        if (error.error != QJsonParseError::NoError)
+            QVERIFY2(!decoded, "the general path refuses this line");
+        return;
+    }
+    QVERIFY(decoded);
+    QCOMPARE(message.id, id);
+    if (object.value(QLatin1String("stream")).toBool()) {
+        QCOMPARE(message.kind, InboundMessage::Kind::Chunk);
+        QCOMPARE(message.value, object.value(QLatin1String("data")));
+    } else if (object.value(QLatin1String("success")).toBool()) {
+        QCOMPARE(message.kind, InboundMessage::Kind::Response);
+        QVERIFY(message.success);
+        QCOMPARE(message.value, object.value(QLatin1String("result")));
+        // Integer and double are both QJsonValue::Double; CBOR tells them apart.
+        QCOMPARE(QCborValue::fromJsonValue(message.value).type(),
+                 QCborValue::fromJsonValue(object.value(QLatin1String("result"))).type());
+    }
+}
+
+// Queues and batches of messages are std::vectors: a move that may throw
+// makes every reallocation copy each message instead.
+void tst_MessageCodec::messagesMoveWithoutThrowing()
+{
+    QVERIFY(std::is_nothrow_move_constructible_v<QRustBridgeError>);
+    QVERIFY(std::is_nothrow_move_assignable_v<QRustBridgeError>);
+    QVERIFY(std::is_nothrow_move_constructible_v<InboundMessage>);
+    QVERIFY(std::is_nothrow_move_constructible_v<OutboundRequest>);
 }
 
 QTEST_GUILESS_MAIN(tst_MessageCodec)
