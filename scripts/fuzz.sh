@@ -3,7 +3,10 @@
 # committed seed corpora (tests/fuzz/corpus/<target>/) through CTest, then
 # fuzzes every target for FUZZ_SECONDS (default 60) each, the targets side
 # by side (one core each). Fails on any crash, sanitizer report, leak,
-# broken invariant, or input slower than 5 s. New inputs go to
+# broken invariant, or input slower than FUZZ_TIMEOUT (default 20) s: a hang.
+# Every input takes milliseconds; 5 s was once exceeded by a millisecond input
+# on a machine at load 9 (ASan returning memory to the OS), so the limit
+# leaves room for a busy machine and still catches a loop. New inputs go to
 # build-fuzz/fuzz-work/<target>/corpus (the committed corpus is only read);
 # a failing input is saved in build-fuzz/fuzz-work/<target>/ as crash-*,
 # leak-* or timeout-*: replay it with build-fuzz/fuzz_<target> <file>.
@@ -14,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
+timeout="${FUZZ_TIMEOUT:-20}"
 read -r -a targets <<< "${FUZZ_TARGETS:-linescanner protocol}"
 
 cmake --preset fuzz >/dev/null
@@ -25,7 +29,7 @@ for target in "${targets[@]}"; do
   work="build-fuzz/fuzz-work/$target"
   mkdir -p "$work/corpus"
   echo "=== fuzz_$target: ${seconds} s, log $work/fuzz.log"
-  build-fuzz/fuzz_"$target" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+  build-fuzz/fuzz_"$target" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/" \
     "$work/corpus" "tests/fuzz/corpus/$target" >"$work/fuzz.log" 2>&1 &
   pids+=($!)
