@@ -76,9 +76,9 @@ declare -A slow
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date +%s)
 
-# run CLIENT WORKLOAD [SIZE]: one fresh process, one result line.
+# run CLIENT WORKLOAD [SIZE [VARIANT]]: one fresh process, one result line.
 run() {
-  local client=$1 workload=$2 size=${3:-0} key="$1/$2/${3:-0}"
+  local client=$1 workload=$2 size=${3:-0} variant=${4:-} key="$1/$2/${3:-0}/${4:-}"
   [ -n "${slow[$key]:-}" ] && return 0
   local cmd=()
   case $client in
@@ -90,7 +90,8 @@ run() {
   cmd+=(--workload "$workload" --backend "$BENCH_BACKEND")
   [ "$size" != 0 ] && cmd+=(--size "$size")
   [ $quick = 1 ] && cmd+=(--quick)
-  [ "$workload" = pipelined ] && cmd+=("${pipelined_args[@]}")
+  case $workload in pipelined|futures) cmd+=("${pipelined_args[@]}") ;; esac
+  [ -n "$variant" ] && cmd+=(--variant "$variant")
   local t0 t1 out
   t0=$(date +%s.%N)
   out=$(timeout -k 5 "$limit" "${cmd[@]}" 2>>"$log" | grep '^BENCH ' | tail -1 || true)
@@ -101,7 +102,7 @@ run() {
   echo "${out#BENCH }" >>"$results"
   local took
   took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-  printf '  %-12s %-10s %3s MiB  %6.1f s\n' "$client" "$workload" "$size" "$took" >&2
+  printf '  %-12s %-17s %3s MiB  %6.1f s\n' "$client" "$workload${variant:+/$variant}" "$size" "$took" >&2
   if awk -v t="$took" -v s="$slow_run" 'BEGIN { exit !(t > s) }'; then slow[$key]=1; fi
 }
 
@@ -110,6 +111,13 @@ for round in $(seq 1 $rounds); do
   for workload in seq pipelined stream; do
     for client in "${clients[@]}"; do run "$client" "$workload"; done
   done
+  # QRustBridge with context-free continuations, and the floors its
+  # architecture and the QFuture API set (docs/benchmarks.md).
+  run qrustbridge seq 0 direct
+  run qrustbridge wakeup
+  run qrustbridge pipelined 0 direct
+  run qrustbridge futures
+  run qrustbridge futures 0 direct
   # Memory and stall runs once: each does its repetitions in one fresh process.
   if [ "$round" = 1 ]; then
     for size in 1 10 50; do

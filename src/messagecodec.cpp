@@ -301,38 +301,6 @@ bool parseScalar(const char *&p, const char *end, QJsonValue &out)
     }
 }
 
-// An object of scalars with distinct plain keys and no whitespace, the
-// shape of most results and chunks: built directly, no parser.
-bool parseFlatObject(const char *&p, const char *end, QJsonValue &out)
-{
-    if (p == end || *p++ != '{')
-        return false;
-    QJsonObject object;
-    if (p != end && *p == '}') {
-        ++p;
-        out = object;
-        return true;
-    }
-    while (true) {
-        QLatin1StringView key;
-        QJsonValue value;
-        if (!parsePlainString(p, end, key) || p == end || *p++ != ':' || !parseScalar(p, end, value)
-            || object.contains(key)) {
-            return false;
-        }
-        object.insert(key, value);
-        if (p == end)
-            return false;
-        const char separator = *p++;
-        if (separator == '}')
-            break;
-        if (separator != ',')
-            return false;
-    }
-    out = object;
-    return true;
-}
-
 bool parseValue(const char *p, const char *end, QJsonValue &out)
 {
     while (p != end && isJsonSpace(*p))
@@ -341,13 +309,10 @@ bool parseValue(const char *p, const char *end, QJsonValue &out)
         --end;
     if (p == end)
         return false;
-    const char *q = p;
-    // Small objects: Qt's parser is as fast as QJsonObject::insert(). Big
-    // ones are big strings: a memchr-speed scan and a copy instead of the
-    // parser's ~13 instructions a byte.
-    constexpr qsizetype bigObjectBytes = 4096;
-    if (*p == '{' && end - p >= bigObjectBytes && parseFlatObject(q, end, out) && q == end)
-        return true;
+    // Objects and arrays: Qt's parser. Building them here is no faster
+    // (QJsonObject::insert() costs as much as parsing a small object), and
+    // a big string value would be copied twice (into a QJsonValue, then
+    // into the object), a transient 50 MiB more for a 50 MiB reply.
     if (*p == '{' || *p == '[') {
         QJsonParseError error;
         const QJsonDocument document =
@@ -357,6 +322,7 @@ bool parseValue(const char *p, const char *end, QJsonValue &out)
         out = document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
         return true;
     }
+    const char *q = p;
     return parseScalar(q, end, out) && q == end;
 }
 

@@ -3,6 +3,8 @@
 #include "messagecodec_p.h"
 #include "qruststream_p.h"
 
+#include <algorithm>
+
 PendingTable::PendingTable() = default;
 
 PendingTable::~PendingTable() = default;
@@ -12,6 +14,10 @@ PendingTable::Entry &PendingTable::add(quint64 id, const QString &method)
     Entry &entry = m_entries[id];
     entry.method = method;
     entry.promise.start();
+    if (m_watchedIds.size() < std::size_t(maxWatchedEntries)) {
+        entry.watched = true;
+        m_watchedIds.push_back(id);
+    }
     return entry;
 }
 
@@ -43,8 +49,11 @@ int PendingTable::size() const
 PendingTable::Map::node_type PendingTable::take(quint64 id)
 {
     Map::node_type node = m_entries.extract(id);
-    if (node)
-        dropWatcher(node.mapped());
+    if (!node)
+        return node;
+    if (node.mapped().watched)
+        m_watchedIds.erase(std::find(m_watchedIds.begin(), m_watchedIds.end(), id));
+    dropWatcher(node.mapped());
     return node;
 }
 
@@ -56,14 +65,24 @@ void PendingTable::dropWatcher(Entry &entry)
     entry.cancelWatcher->disconnect();
     entry.cancelWatcher->deleteLater();
     entry.cancelWatcher = nullptr;
-    --m_watched;
+}
+
+std::vector<quint64> PendingTable::watchedCancellations() const
+{
+    std::vector<quint64> ids;
+    for (quint64 id : m_watchedIds) {
+        const auto it = m_entries.find(id);
+        if (it != m_entries.end() && it->second.promise.isCanceled())
+            ids.push_back(id);
+    }
+    return ids;
 }
 
 std::vector<quint64> PendingTable::polledCancellations() const
 {
     std::vector<quint64> ids;
     for (const auto &[id, entry] : m_entries) {
-        if (!entry.cancelWatcher && entry.promise.isCanceled())
+        if (entry.promise.isCanceled())
             ids.push_back(id);
     }
     return ids;
@@ -113,6 +132,7 @@ void PendingTable::rejectAll(const QRustBridgeError &error)
 {
     Map entries;
     entries.swap(m_entries);
+    m_watchedIds.clear();
     for (auto &[id, entry] : entries)
         dropWatcher(entry);
     for (auto &[id, entry] : entries) {

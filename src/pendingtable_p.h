@@ -20,26 +20,30 @@ public:
     {
         QString method;
         QPromise<QJsonValue> promise;
-        QFutureWatcher<QJsonValue> *cancelWatcher = nullptr;  // notices QFuture::cancel() at once
-        QPointer<QRustStream> stream;                          // set for streaming requests
+        // Optional: a watcher some other owner attached (the protocol fuzz
+        // target does); it is disconnected and deleted when the entry ends.
+        QFutureWatcher<QJsonValue> *cancelWatcher = nullptr;
+        QPointer<QRustStream> stream;  // set for streaming requests
+        bool watched = false;          // checked for QFuture::cancel() on every event-loop turn
     };
 
-    // A QFutureWatcher per request costs a posted event and a scan of the
-    // thread's posted-event list in setFuture(): quadratic with thousands in
-    // flight. So only this many requests get one; the rest are polled.
+    // QFuture::cancel() has no cheap notification: a QFutureWatcher per
+    // request costs a QObject, a syscall, six posted events and a scan of
+    // the thread's posted-event list. So the first this many requests in
+    // flight are checked (an atomic load each) whenever the bridge's thread
+    // is about to wait, and every request by a timer.
     static constexpr int maxWatchedEntries = 64;
 
     PendingTable();
     ~PendingTable();
 
+    // The entry is watched if fewer than maxWatchedEntries are.
     Entry &add(quint64 id, const QString &method);
-    // Gives `entry` a watcher calling `onCanceled` if fewer than maxWatchedEntries have one.
-    template <typename Slot>
-    void watchForCancel(Entry &entry, QObject *context, Slot onCanceled);
-    // Ids of entries without a watcher whose future was cancelled.
+    // Ids of watched entries whose future was cancelled.
+    std::vector<quint64> watchedCancellations() const;
+    // Ids of all entries whose future was cancelled (walks the whole table).
     std::vector<quint64> polledCancellations() const;
-    // Entries that can only be noticed as cancelled by polling.
-    int polledCount() const { return size() - m_watched; }
+    int watchedCount() const { return int(m_watchedIds.size()); }
     Entry *find(quint64 id);
     bool contains(quint64 id) const;
     int size() const;
@@ -64,16 +68,5 @@ private:
     Map::node_type take(quint64 id);
     void dropWatcher(Entry &entry);
     Map m_entries;
-    int m_watched = 0;
+    std::vector<quint64> m_watchedIds;
 };
-
-template <typename Slot>
-void PendingTable::watchForCancel(Entry &entry, QObject *context, Slot onCanceled)
-{
-    if (m_watched >= maxWatchedEntries)
-        return;
-    ++m_watched;
-    entry.cancelWatcher = new QFutureWatcher<QJsonValue>(context);
-    QObject::connect(entry.cancelWatcher, &QFutureWatcherBase::canceled, context, std::move(onCanceled));
-    entry.cancelWatcher->setFuture(entry.promise.future());
-}

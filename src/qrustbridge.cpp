@@ -10,6 +10,7 @@
 #include "qrustbridge_p.h"
 #include "qruststream_p.h"
 
+#include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QJsonObject>
 
 namespace {
@@ -75,6 +76,7 @@ void QRustBridgePrivate::shutdownForDestruction()
     requestTimer.stop();
     reconnectTimer.stop();
     cancelPollTimer.stop();
+    QObject::disconnect(cancelCheckConnection);
     const QRustBridgeError gone = transportLostError(QRustBridge::tr("the bridge was destroyed"));
     if (startPromise) {
         lastError = gone;
@@ -259,7 +261,7 @@ QFuture<QJsonValue> QRustBridgePrivate::sendCommand(const QString &method, const
     const quint64 id = enqueue(method, params);
     PendingTable::Entry &entry = pending.add(id, method);
     QFuture<QJsonValue> future = entry.promise.future();
-    watchForCancel(entry, id);
+    watchForCancel();
 
     // Drop finished requests from the front so the deadline queue stays short.
     while (!deadlines.empty() && !pending.contains(deadlines.front().second))
@@ -289,7 +291,7 @@ QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, con
     sd->bridge = this;
     sd->id = id;
     sd->future = entry.promise.future();
-    watchForCancel(entry, id);
+    watchForCancel();
     QObject::connect(&sd->inactivityTimer, &QTimer::timeout, q, [this, id] {
         PendingTable::Entry *e = pending.find(id);
         if (!e || (e->stream && !e->stream->d->inactivityExpired()))
@@ -319,11 +321,33 @@ void QRustBridgePrivate::cancelStream(quint64 id)
                                         MessageCodec::requestIdString(id)));
 }
 
-void QRustBridgePrivate::watchForCancel(PendingTable::Entry &entry, quint64 id)
+void QRustBridgePrivate::watchForCancel()
 {
-    pending.watchForCancel(entry, q, [this, id] { onFutureCanceled(id); });
-    if (!entry.cancelWatcher && !cancelPollTimer.isActive())
+    // Same-thread QFuture::cancel() is noticed before the thread next waits;
+    // from another thread (or beyond the watched entries) within a poll interval.
+    QThread *thread = q->thread();
+    if (cancelCheckThread != thread) {
+        QObject::disconnect(cancelCheckConnection);
+        cancelCheckThread = thread;
+        if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread)) {
+            cancelCheckConnection = QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, q,
+                                                     [this] { checkWatchedCancellations(); });
+        }
+    }
+    if (!cancelPollTimer.isActive())
         cancelPollTimer.start();
+}
+
+void QRustBridgePrivate::checkWatchedCancellations()
+{
+    if (pending.watchedCount() == 0)
+        return;
+    QPointer<QRustBridge> alive(q);
+    for (quint64 id : pending.watchedCancellations()) {
+        cancelStream(id);
+        if (!alive)
+            return;
+    }
 }
 
 void QRustBridgePrivate::pollCancellations()
@@ -334,17 +358,8 @@ void QRustBridgePrivate::pollCancellations()
         if (!alive)
             return;
     }
-    if (pending.polledCount() == 0)
+    if (pending.size() == 0)
         cancelPollTimer.stop();
-}
-
-void QRustBridgePrivate::onFutureCanceled(quint64 id)
-{
-    PendingTable::Entry *entry = pending.find(id);
-    // A stale signal may arrive after the request already ended.
-    if (!entry || !entry->promise.isCanceled())
-        return;
-    cancelStream(id);
 }
 
 void QRustBridgePrivate::sendCancelMessage(quint64 id)

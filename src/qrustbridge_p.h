@@ -41,8 +41,8 @@ public:
     QFuture<QJsonValue> sendCommand(const QString &method, const QJsonValue &params);
     QRustStream *sendCommandStreaming(const QString &method, const QJsonValue &params);
     void cancelStream(quint64 id);
-    void watchForCancel(PendingTable::Entry &entry, quint64 id);
-    void onFutureCanceled(quint64 id);
+    void watchForCancel();
+    void checkWatchedCancellations();
     void pollCancellations();
     void sendCancelMessage(quint64 id);
 
@@ -99,9 +99,13 @@ public:
     std::deque<std::pair<qint64, quint64>> deadlines;  // (deadline ms, id), in send order
     QTimer requestTimer;
 
-    // Requests beyond PendingTable::maxWatchedEntries notice QFuture::cancel() this late at most.
+    // Runs while requests are pending: requests beyond PendingTable::maxWatchedEntries,
+    // and any cancelled from another thread, notice QFuture::cancel() this late at most.
     static constexpr int cancelPollIntervalMs = 10;
     QTimer cancelPollTimer;
+    // The watched entries are checked whenever the bridge's thread is about to wait.
+    QThread *cancelCheckThread = nullptr;
+    QMetaObject::Connection cancelCheckConnection;
 
     QString socketPath;
     QRustSocketOptions socketOptions;

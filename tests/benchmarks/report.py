@@ -27,7 +27,13 @@ ROWS = [
     ("seq_p50", "1. sequential: p50 latency", "seq", 0, "p50_us", "down", "µs", True),
     ("seq_p99", "1. sequential: p99 latency", "seq", 0, "p99_us", "down", "µs", True),
     ("seq_cpu", "1. sequential: client CPU per request", "seq", 0, "cpu_per_op_us", "down", "µs", False),
+    ("seq_direct", "1. sequential, QRustBridge with context-free .then(): throughput", "seq/direct", 0, "rate", "up", "msg/s", False),
+    ("seq_direct_p50", "1. sequential, context-free .then(): p50 latency", "seq/direct", 0, "p50_us", "down", "µs", False),
+    ("seq_wakeup", "1. sequential: bare bridge → I/O thread → bridge hand-off, no I/O (raw pipe: its whole round trip): p50", "wakeup", 0, "p50_us", "down", "µs", False),
     ("pipe", "2. pipelined, {pipe_n} in flight: throughput", "pipelined", 0, "rate", "up", "msg/s", True),
+    ("pipe_direct", "2. pipelined, QRustBridge with context-free .then(): throughput", "pipelined/direct", 0, "rate", "up", "msg/s", False),
+    ("pipe_futures", "2. pipelined: QFuture machinery alone, .then(context) (no bridge, no I/O)", "futures", 0, "rate", "up", "msg/s", False),
+    ("pipe_futures_direct", "2. pipelined: QFuture machinery alone, context-free .then()", "futures/direct", 0, "rate", "up", "msg/s", False),
     ("pipe_rss", "2. pipelined: client peak RSS", "pipelined", 0, "hwm_mib", "down", "MiB", True),
     ("pipe_cpu", "2. pipelined: client CPU per request", "pipelined", 0, "cpu_per_op_us", "down", "µs", False),
     ("stream", "3. streaming {stream_n} chunks: throughput", "stream", 0, "rate", "up", "chunks/s", True),
@@ -66,7 +72,8 @@ def load(path):
         if not line:
             continue
         run = derive(json.loads(line))
-        groups[(run["client"], run["workload"], int(run.get("size_mib", 0)))].append(run)
+        workload = run["workload"] + ("/" + run["variant"] if run.get("variant") else "")
+        groups[(run["client"], workload, int(run.get("size_mib", 0)))].append(run)
     return groups
 
 
@@ -134,11 +141,19 @@ def label_of(label):
     return label.format(**LABEL_COUNTS)
 
 
+# QRustBridge-only rows (variants and floors) are compared with this raw-pipe workload.
+RAW_COUNTERPART = {"seq/direct": "seq", "wakeup": "seq", "pipelined/direct": "pipelined",
+                   "futures": "pipelined", "futures/direct": "pipelined"}
+
+
 def build(groups):
     cells = {}
     for key, label, workload, size, metric, better, unit, primary in ROWS:
         for client, _ in CLIENTS:
-            cells[(key, client)] = Cell(groups.get((client, workload, size), []), metric, better)
+            w = workload
+            if workload in RAW_COUNTERPART and client != "qrustbridge":
+                w = RAW_COUNTERPART[workload] if client == "rawpipe" else None
+            cells[(key, client)] = Cell(groups.get((client, w, size), []), metric, better)
     return cells
 
 
@@ -199,7 +214,24 @@ def targets(cells):
         add(name, f"{x:.2f}× raw pipe", x >= bound if higher else x <= bound)
 
     ratio_target("sequential ≥ 0.8× raw pipe (msg/s)", "seq", 0.8, True)
+    d, w, rp50 = ratio(v("seq_direct"), v("seq", "rawpipe")), v("seq_wakeup"), v("seq_p50", "rawpipe")
+    if d is not None or w is not None:
+        parts = []
+        if d is not None:
+            parts.append(f"context-free .then(): {d:.2f}× raw pipe")
+        if w is not None and rp50:
+            parts.append(f"a bare hand-off round trip alone takes {w:.1f} µs, {w / rp50:.2f}× the raw pipe's whole "
+                         f"round trip (p50 {rp50:.1f} µs): ceiling ≈ {rp50 / (rp50 + w):.2f}× raw")
+        add("(diagnostic) sequential: what the I/O thread costs", "; ".join(parts), None)
     ratio_target("pipelined ≥ 0.4× raw pipe (msg/s)", "pipe", 0.4, True)
+    parts = []
+    for key, name in (("pipe_direct", "context-free .then()"), ("pipe_futures", "QFuture machinery alone, .then(context)"),
+                      ("pipe_futures_direct", "QFuture machinery alone, context-free")):
+        x = ratio(v(key), v("pipe", "rawpipe"))
+        if x is not None:
+            parts.append(f"{name}: {x:.2f}× raw pipe")
+    if parts:
+        add("(diagnostic) pipelined: what the QFuture API costs", "; ".join(parts), None)
     ratio_target("streaming ≥ 0.3× raw pipe (chunks/s)", "stream", 0.3, True)
     ratio_target("50 MiB echo ≤ 2× raw pipe time", "echo50", 2.0, False)
 
