@@ -72,6 +72,38 @@ QJsonValue call(QRustBridge &bridge, QObject *context, const QString &method, co
     return value;
 }
 
+// Sequential round trips after a warm-up: `roundTrip(done)` starts one and
+// calls `done` once it is back; throughput and latencies go into `result`.
+void runSequential(const bench::Args &args, bench::Result &result,
+                   const std::function<void(const std::function<void()> &done)> &roundTrip)
+{
+    const long n = bench::seqCount(args), warm = bench::seqWarmup(), total = n + warm;
+    std::vector<double> latencies;
+    latencies.reserve(std::size_t(n));
+    long i = 0;
+    double start = 0, t0 = 0;
+    Waiter waiter;
+    std::function<void()> next;
+    const std::function<void()> done = [&] {
+        if (i++ >= warm)
+            latencies.push_back(bench::now() - t0);
+        if (i == total)
+            waiter.finish();
+        else
+            next();
+    };
+    next = [&] {
+        if (i == warm)
+            start = bench::now();
+        t0 = bench::now();
+        roundTrip(done);
+    };
+    next();
+    waiter.wait();
+    bench::addThroughput(result, n, bench::now() - start);
+    bench::addLatencies(result, latencies);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -96,31 +128,10 @@ int main(int argc, char **argv)
         QObject far;  // lives on `thread`, like the bridge's I/O worker
         far.moveToThread(&thread);
         thread.start();
-        const long n = bench::seqCount(args), warm = bench::seqWarmup(), total = n + warm;
-        std::vector<double> latencies;
-        latencies.reserve(std::size_t(n));
-        long i = 0;
-        double start = 0, t0 = 0;
-        Waiter waiter;
-        std::function<void()> next = [&] {
-            if (i == warm)
-                start = bench::now();
-            t0 = bench::now();
-            QMetaObject::invokeMethod(&far, [&] {
-                QMetaObject::invokeMethod(&context, [&] {
-                    if (i++ >= warm)
-                        latencies.push_back(bench::now() - t0);
-                    if (i == total)
-                        waiter.finish();
-                    else
-                        next();
-                }, Qt::QueuedConnection);
-            }, Qt::QueuedConnection);
-        };
-        next();
-        waiter.wait();
-        bench::addThroughput(result, n, bench::now() - start);
-        bench::addLatencies(result, latencies);
+        runSequential(args, result, [&](const std::function<void()> &done) {
+            QMetaObject::invokeMethod(&far, [&] { QMetaObject::invokeMethod(&context, done, Qt::QueuedConnection); },
+                                      Qt::QueuedConnection);
+        });
         thread.quit();
         thread.wait();
         result.add("hwm_kb", double(bench::peakRssKb()));
@@ -176,35 +187,15 @@ int main(int argc, char **argv)
     const QJsonObject small{{QStringLiteral("s"), QString::fromStdString(bench::smallString())}};
 
     if (args.workload == "seq") {
-        const long n = bench::seqCount(args), warm = bench::seqWarmup(), total = n + warm;
-        std::vector<double> latencies;
-        latencies.reserve(std::size_t(n));
-        long i = 0;
-        Waiter waiter;
-        double start = 0, t0 = 0;
-        std::function<void()> next = [&] {
-            if (i == warm)
-                start = bench::now();
-            t0 = bench::now();
-            auto onReply = [&](const QJsonValue &) {
-                if (i++ >= warm)
-                    latencies.push_back(bench::now() - t0);
-                if (i == total)
-                    waiter.finish();
-                else
-                    next();
-            };
-            auto onError = [&](const QRustBridgeError &e) { die(e.message()); };
+        runSequential(args, result, [&](const std::function<void()> &done) {
+            auto onReply = [&done](const QJsonValue &) { done(); };
+            auto onError = [](const QRustBridgeError &e) { die(e.message()); };
             QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), small);
             if (direct)
                 reply.then(onReply).onFailed(onError);
             else
                 reply.then(&context, onReply).onFailed(&context, onError);
-        };
-        next();
-        waiter.wait();
-        bench::addThroughput(result, n, bench::now() - start);
-        bench::addLatencies(result, latencies);
+        });
     } else if (args.workload == "pipelined") {
         const long n = bench::pipelinedCount(args);
         long received = 0;
