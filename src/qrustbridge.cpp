@@ -11,6 +11,8 @@
 #include "qruststream_p.h"
 
 #include <QtCore/QAbstractEventDispatcher>
+
+#include <algorithm>
 #include <QtCore/QJsonObject>
 
 namespace {
@@ -77,6 +79,7 @@ void QRustBridgePrivate::shutdownForDestruction()
     reconnectTimer.stop();
     cancelPollTimer.stop();
     QObject::disconnect(cancelCheckConnection);
+    cancelLinks.clear();
     const QRustBridgeError gone = transportLostError(QRustBridge::tr("the bridge was destroyed"));
     if (startPromise) {
         lastError = gone;
@@ -338,8 +341,28 @@ void QRustBridgePrivate::watchForCancel()
         cancelPollTimer.start();
 }
 
+void QRustBridgePrivate::forwardTypedCancellations(std::size_t limit)
+{
+    // Requests mostly finish in send order: dropping from the front keeps the deque short.
+    while (!cancelLinks.empty() && cancelLinks.front().raw.isFinished())
+        cancelLinks.pop_front();
+    if (limit >= cancelLinks.size()) {
+        cancelLinks.erase(std::remove_if(cancelLinks.begin(), cancelLinks.end(),
+                                         [](const CancelLink &link) { return link.raw.isFinished(); }),
+                          cancelLinks.end());
+    }
+    const std::size_t count = std::min(limit, cancelLinks.size());
+    for (std::size_t i = 0; i < count; ++i) {
+        CancelLink &link = cancelLinks[i];
+        // The raw request's own check (below, in the callers) then finishes it and tells the backend.
+        if (link.typed.isCanceled() && !link.raw.isFinished())
+            link.raw.cancel();
+    }
+}
+
 void QRustBridgePrivate::checkWatchedCancellations()
 {
+    forwardTypedCancellations(PendingTable::maxWatchedEntries);
     if (pending.watchedCount() == 0)
         return;
     QPointer<QRustBridge> alive(q);
@@ -352,14 +375,17 @@ void QRustBridgePrivate::checkWatchedCancellations()
 
 void QRustBridgePrivate::pollCancellations()
 {
+    forwardTypedCancellations(cancelLinks.size());
     QPointer<QRustBridge> alive(q);
     for (quint64 id : pending.polledCancellations()) {
         cancelStream(id);
         if (!alive)
             return;
     }
-    if (pending.size() == 0)
+    if (pending.size() == 0) {
         cancelPollTimer.stop();
+        cancelLinks.clear();  // every request they point to has finished
+    }
 }
 
 void QRustBridgePrivate::sendCancelMessage(quint64 id)
@@ -635,6 +661,14 @@ QRustBridge::QRustBridge(const QRustBridgeOptions &options, QObject *parent)
 QRustBridge::~QRustBridge()
 {
     d->shutdownForDestruction();
+}
+
+void QRustBridge::forwardCancel(const QFuture<void> &typed, const QFuture<QJsonValue> &raw)
+{
+    if (raw.isFinished())
+        return;
+    d->cancelLinks.push_back({typed, raw});
+    d->watchForCancel();
 }
 
 QFuture<bool> QRustBridge::spawn()

@@ -44,6 +44,9 @@ public:
     void watchForCancel();
     void checkWatchedCancellations();
     void pollCancellations();
+    // Cancels the raw request of each typed future that was cancelled, for
+    // the first `limit` links; drops links whose request finished.
+    void forwardTypedCancellations(std::size_t limit);
     void sendCancelMessage(quint64 id);
 
     void drainInbound();
@@ -104,6 +107,13 @@ public:
     static constexpr int cancelPollIntervalMs = 10;
     QTimer cancelPollTimer;
     // The watched entries are checked whenever the bridge's thread is about to wait.
+    // send<>()'s typed futures and the requests they came from, in send order.
+    struct CancelLink
+    {
+        QFuture<void> typed;
+        QFuture<QJsonValue> raw;
+    };
+    std::deque<CancelLink> cancelLinks;
     QThread *cancelCheckThread = nullptr;
     QMetaObject::Connection cancelCheckConnection;
 

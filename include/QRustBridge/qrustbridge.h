@@ -144,6 +144,11 @@ Q_SIGNALS:
     void errorOccurred(const QRustBridgeError &error);
 
 private:
+    // For send<>(): QFuture::cancel() on \a typed cancels \a raw (in Qt 6.4 a
+    // continuation's cancel does not reach its parent). Checked with the
+    // bridge's own cancellation checks: no object per request.
+    void forwardCancel(const QFuture<void> &typed, const QFuture<QJsonValue> &raw);
+
     friend class QRustBridgePrivate;
     std::unique_ptr<QRustBridgePrivate> d;
 };

@@ -216,10 +216,7 @@ QFuture<typename Command::Result> QRustBridge::send(const typename Command::Para
             Q_UNUSED(value);
     });
     // Cancelling a continuation does not reach its parent in Qt 6.4: forward it.
-    auto *watcher = new QFutureWatcher<Result>(this);
-    QObject::connect(watcher, &QFutureWatcherBase::canceled, watcher, [raw]() mutable { raw.cancel(); });
-    QObject::connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
-    watcher->setFuture(typed);
+    forwardCancel(QFuture<void>(typed), raw);
     return typed;
 }
 

@@ -195,6 +195,7 @@ private Q_SLOTS:
     void sendWithUnconvertibleParamsFailsWithoutSending();
     void cancellingTypedFutureCancelsTheRequest();
     void typedSendLeavesNoHelperObjectsBehind();
+    void cancellingTypedFutureBeyondTheWatchedOnesCancelsTheRequest();
     void streamingDeliversTypedChunksInOrderThenResult();
     void streamingChunkThatDoesNotConvertFailsAndCancelsTheStream();
     void streamingResultThatDoesNotConvertFails();
@@ -395,13 +396,37 @@ void tst_TypedCommand::typedSendLeavesNoHelperObjectsBehind()
     long_.ms = 60000;
     QFuture<QJsonObject> cancelled = bridge.send<Sleep>(long_);
     QFuture<QString> failed = bridge.send<AddAsText>(AddParams());
-    QVERIFY(helperWatchers(bridge) > 0);
+    // No QObject per typed request: a watcher each made Qt scan its
+    // posted-event list per request, quadratic with thousands in flight.
+    QCOMPARE(helperWatchers(bridge), 0);
     cancelled.cancel();
     for (const QFuture<qint64> &sum : std::as_const(sums))
         QRB_WAIT(sum, 10000);
     QRB_WAIT(failed, 10000);
     QRB_WAIT(cancelled, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(helperWatchers(bridge), 0, 5000);
+}
+
+void tst_TypedCommand::cancellingTypedFutureBeyondTheWatchedOnesCancelsTheRequest()
+{
+    REQUIRE_DEMO_BACKEND();
+    QRustBridge bridge(cancellingOptions());
+    QRB_SPAWN(bridge);
+
+    // More typed requests in flight than the bridge checks on every
+    // event-loop turn: the last one's cancel is found by the periodic poll.
+    constexpr int inFlight = 100;
+    SleepParams long_;
+    long_.ms = 60000;
+    QList<QFuture<QJsonObject>> sleeping;
+    for (int i = 0; i < inFlight; ++i)
+        sleeping.append(bridge.send<Sleep>(long_));
+    QCOMPARE(bridge.pendingCount(), inFlight);
+    sleeping.last().cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(bridge.pendingCount(), inFlight - 1, 5000);
+    QRB_WAIT(sleeping.last(), 5000);
+    QVERIFY(sleeping.last().isCanceled());
+    QVERIFY(!sleeping.first().isFinished());
 }
 
 void tst_TypedCommand::streamingDeliversTypedChunksInOrderThenResult()
