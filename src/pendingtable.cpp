@@ -53,18 +53,7 @@ PendingTable::Map::node_type PendingTable::take(quint64 id)
         return node;
     if (node.mapped().watched)
         m_watchedIds.erase(std::find(m_watchedIds.begin(), m_watchedIds.end(), id));
-    dropWatcher(node.mapped());
     return node;
-}
-
-void PendingTable::dropWatcher(Entry &entry)
-{
-    if (!entry.cancelWatcher)
-        return;
-    // deleteLater: we may be inside this watcher's own canceled() signal.
-    entry.cancelWatcher->disconnect();
-    entry.cancelWatcher->deleteLater();
-    entry.cancelWatcher = nullptr;
 }
 
 std::vector<quint64> PendingTable::watchedCancellations() const
@@ -133,8 +122,6 @@ void PendingTable::rejectAll(const QRustBridgeError &error)
     Map entries;
     entries.swap(m_entries);
     m_watchedIds.clear();
-    for (auto &[id, entry] : entries)
-        dropWatcher(entry);
     for (auto &[id, entry] : entries) {
         completeRejected(entry, QRustBridgeError(error.code(), error.message(), entry.method,
                                                  MessageCodec::requestIdString(id)));

@@ -2,12 +2,12 @@
 
 #include <QRustBridge/qrustbridgeerror.h>
 
-#include <QtCore/QFutureWatcher>
 #include <QtCore/QJsonValue>
 #include <QtCore/QPointer>
 #include <QtCore/QPromise>
 
 #include <unordered_map>
+#include <vector>
 
 class QRustStream;
 
@@ -20,9 +20,6 @@ public:
     {
         QString method;
         QPromise<QJsonValue> promise;
-        // Optional: a watcher some other owner attached (the protocol fuzz
-        // target does); it is disconnected and deleted when the entry ends.
-        QFutureWatcher<QJsonValue> *cancelWatcher = nullptr;
         QPointer<QRustStream> stream;  // set for streaming requests
         bool watched = false;          // checked for QFuture::cancel() on every event-loop turn
     };
@@ -66,7 +63,6 @@ private:
     // Unlinks the entry without moving it: a default-constructed Entry to move
     // into would build (and tear down) a whole QFutureInterface per request.
     Map::node_type take(quint64 id);
-    void dropWatcher(Entry &entry);
     Map m_entries;
     std::vector<quint64> m_watchedIds;
 };

@@ -1,22 +1,28 @@
 // Fuzzes the inbound protocol path: MessageCodec::decode on arbitrary lines,
 // each decoded message dispatched the way QRustBridgePrivate::handle() does
-// into a PendingTable holding real QPromise<QJsonValue> entries (with their
-// cancel watchers), interleaved with the bridge's other ways out: timeouts,
-// QFuture::cancel() by the user, cancel by the bridge, and connection loss.
+// into a PendingTable holding real QPromise<QJsonValue> entries, interleaved
+// with the bridge's other ways out: timeouts, QFuture::cancel() by the user
+// (noticed by the bridge's checks on its next event-loop turn or poll, so a
+// response may come first), cancel by the bridge, and connection loss.
 // Proves:
 //   - decode never crashes, accepts only JSON objects, explains every refusal,
 //     and yields only the kinds the I/O thread may report for a line;
 //   - every future finishes exactly once (a continuation counts it, and it
 //     runs inside the call that finished it), with the outcome of the first
-//     way out; later resolve/reject/cancel of a finished or unknown id is a
-//     no-op; after the final rejectAll() nothing is pending;
+//     way out, or cancelled if the user cancelled it while it was pending;
+//     later resolve/reject/cancel of a finished or unknown id is a no-op;
+//     after the final rejectAll() nothing is pending;
+//   - the bridge's cancel checks find every user-cancelled pending request:
+//     the event-loop check if the entry is watched, the poll always;
 //   - a re-encoded request is one line, parses back, and encodes to the same
 //     bytes again (the outbound framing can't be broken by any JSON value).
 //
 // Input layout: [initial pending count] then '\n'-separated lines. A line
 // "!a" adds a request, "!t<id>" times it out, "!c<id>" cancels it from the
-// bridge side, "!u<id>" cancels its QFuture like a user, "!x" loses the
-// connection (rejectAll); any other line is a line from the backend.
+// bridge side, "!u<id>" cancels its QFuture like a user and lets the bridge's
+// event-loop check run, "!U<id>" cancels it without any check yet, "!p" runs
+// the bridge's timer poll, "!x" loses the connection (rejectAll); any other
+// line is a line from the backend.
 #include "fuzzcommon.h"
 
 #include "messagecodec_p.h"
@@ -24,14 +30,15 @@
 
 #include <QRustBridge/qruststream.h>
 
-#include <QtCore/QFutureWatcher>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QSet>
 
 #include <cstdint>
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace {
 
@@ -49,6 +56,8 @@ struct Tracked
     // Qt 6.4 flags even a finished future as canceled on QFuture::cancel();
     // that is Qt's state, not a second completion (the counter proves it).
     bool userCancelled = false;
+    // Cancelled by the user while pending: whatever ends it, it ends cancelled.
+    bool cancelledWhilePending = false;
 };
 
 class Model
@@ -71,12 +80,8 @@ public:
         std::shared_ptr<int> completions = tracked.completions;
         tracked.future.then([completions](const QFuture<QJsonValue> &) { ++*completions; })
             .onCanceled([completions] { ++*completions; });
-        // As QRustBridgePrivate::sendCommand does: a watcher notices QFuture::cancel().
-        entry.cancelWatcher = new QFutureWatcher<QJsonValue>(&m_context);
-        QObject::connect(entry.cancelWatcher, &QFutureWatcherBase::canceled, &m_context,
-                         [this, id] { onFutureCanceled(id); });
-        entry.cancelWatcher->setFuture(tracked.future);
         FUZZ_CHECK(m_table.contains(id));
+        FUZZ_CHECK(entry.watched || m_table.watchedCount() == PendingTable::maxWatchedEntries);
     }
 
     void handle(const InboundMessage &message)
@@ -141,21 +146,34 @@ public:
             finish(id, Tracked::Outcome::Cancelled, Code::NoError, {},
                    [&] { m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
             return;
-        case 'u': {  // the user calls QFuture::cancel(); the watcher tells the bridge
+        case 'u':  // the user calls QFuture::cancel(); the bridge's thread is about to wait
+        case 'U': {  // ... or the bridge has not looked yet
             const auto it = m_tracked.find(id);
             if (it == m_tracked.end())
                 return;
-            const bool wasPending = m_table.contains(id);
+            PendingTable::Entry *entry = m_table.find(id);
+            const bool watched = entry && entry->watched;
             it->second.userCancelled = true;
+            it->second.cancelledWhilePending = it->second.cancelledWhilePending || entry;
             it->second.future.cancel();
-            QCoreApplication::sendPostedEvents();
-            if (wasPending) {
-                FUZZ_CHECK(!m_table.contains(id));
-                FUZZ_CHECK(it->second.outcome == Tracked::Outcome::Cancelled);
-            }
-            FUZZ_CHECK(*it->second.completions == (it->second.outcome == Tracked::Outcome::Pending ? 0 : 1));
+            FUZZ_CHECK(*it->second.completions <= 1);
+            if (line.at(1) == 'U')
+                return;
+            const std::vector<quint64> found = m_table.watchedCancellations();
+            FUZZ_CHECK(watched == (std::find(found.begin(), found.end(), id) != found.end()));
+            bridgeCancel(found);
+            if (!watched)
+                return;
+            FUZZ_CHECK(!m_table.contains(id));
+            FUZZ_CHECK(it->second.outcome == Tracked::Outcome::Cancelled);
+            FUZZ_CHECK(*it->second.completions == 1);
             return;
         }
+        case 'p':  // QRustBridgePrivate::pollCancellations
+            bridgeCancel(m_table.polledCancellations());
+            for (const auto &[trackedId, tracked] : m_tracked)
+                FUZZ_CHECK(!tracked.userCancelled || !m_table.contains(trackedId));
+            return;
         case 'x':  // QRustBridgePrivate::handleClosed
             m_ignoredIds.clear();
             rejectAll(Code::Disconnected);
@@ -168,7 +186,6 @@ public:
     void finishAll()
     {
         rejectAll(Code::ProcessExited);
-        QCoreApplication::sendPostedEvents();
         FUZZ_CHECK(m_table.size() == 0);
 
         for (auto &[id, tracked] : m_tracked) {
@@ -185,25 +202,23 @@ public:
             tracked.future.cancel();
         }
         m_table.rejectAll(QRustBridgeError(Code::Disconnected, QStringLiteral("late")));
-        QCoreApplication::sendPostedEvents();
         FUZZ_CHECK(m_table.size() == 0);
         for (auto &[id, tracked] : m_tracked) {
             FUZZ_CHECK(*tracked.completions == 1);
             checkOutcome(id, tracked);
         }
-        // Watchers of taken entries were deleteLater()'d: run those deletions.
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     }
 
 private:
-    void onFutureCanceled(quint64 id)  // QRustBridgePrivate::onFutureCanceled
+    void bridgeCancel(const std::vector<quint64> &ids)  // QRustBridgePrivate::cancelStream
     {
-        PendingTable::Entry *entry = m_table.find(id);
-        if (!entry || !entry->promise.isCanceled())
-            return;
-        m_ignoredIds.insert(id);
-        finish(id, Tracked::Outcome::Cancelled, Code::NoError, {},
-               [&] { m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
+        for (quint64 id : ids) {
+            FUZZ_CHECK(m_table.contains(id));
+            FUZZ_CHECK(m_tracked.at(id).cancelledWhilePending);
+            m_ignoredIds.insert(id);
+            finish(id, Tracked::Outcome::Cancelled, Code::NoError, {},
+                   [&] { m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
+        }
     }
 
     void rejectAll(Code code)
@@ -212,7 +227,7 @@ private:
         for (auto &[id, tracked] : m_tracked) {
             if (m_table.contains(id)) {
                 before.emplace(id, *tracked.completions);
-                FUZZ_CHECK(before[id] == 0);
+                FUZZ_CHECK(before[id] == 0 || tracked.cancelledWhilePending);
             }
         }
         FUZZ_CHECK(int(before.size()) == m_table.size());
@@ -221,7 +236,8 @@ private:
         for (const auto &[id, count] : before) {
             Tracked &tracked = m_tracked[id];
             FUZZ_CHECK(*tracked.completions == 1);
-            tracked.outcome = Tracked::Outcome::Rejected;
+            tracked.outcome = tracked.cancelledWhilePending ? Tracked::Outcome::Cancelled
+                                                            : Tracked::Outcome::Rejected;
             tracked.code = code;
         }
     }
@@ -246,10 +262,10 @@ private:
         FUZZ_CHECK(it != m_tracked.end());
         FUZZ_CHECK(m_table.size() == sizeBefore - 1);
         Tracked &tracked = it->second;
-        FUZZ_CHECK(completionsBefore == 0);
+        FUZZ_CHECK(completionsBefore == 0 || tracked.cancelledWhilePending);
         FUZZ_CHECK(*tracked.completions == 1);
         FUZZ_CHECK(tracked.future.isFinished());
-        tracked.outcome = outcome;
+        tracked.outcome = tracked.cancelledWhilePending ? Tracked::Outcome::Cancelled : outcome;
         tracked.code = code;
         tracked.result = result;
     }
@@ -296,7 +312,6 @@ private:
                                 MessageCodec::requestIdString(id));
     }
 
-    QObject m_context;  // the bridge: parent of the watchers
     PendingTable m_table;
     std::map<quint64, Tracked> m_tracked;
     QSet<quint64> m_ignoredIds;
