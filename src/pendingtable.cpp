@@ -13,11 +13,23 @@ PendingTable::Entry &PendingTable::add(quint64 id, const QString &method)
 {
     Entry &entry = m_entries[id];
     entry.method = method;
-    entry.promise.start();
+    entry.promise.emplace();
+    entry.promise->start();
     if (m_watchedIds.size() < std::size_t(maxWatchedEntries)) {
         entry.watched = true;
         m_watchedIds.push_back(id);
     }
+    return entry;
+}
+
+PendingTable::Entry &PendingTable::addWithHandler(quint64 id, const QString &method, const QObject *context,
+                                                 QRustBridge::ReplyHandler handler)
+{
+    Entry &entry = m_entries[id];
+    entry.method = method;
+    entry.handler = std::move(handler);
+    entry.handlerContext = context;
+    entry.hasHandlerContext = context != nullptr;
     return entry;
 }
 
@@ -61,7 +73,7 @@ std::vector<quint64> PendingTable::watchedCancellations() const
     std::vector<quint64> ids;
     for (quint64 id : m_watchedIds) {
         const auto it = m_entries.find(id);
-        if (it != m_entries.end() && it->second.promise.isCanceled())
+        if (it != m_entries.end() && it->second.promise->isCanceled())
             ids.push_back(id);
     }
     return ids;
@@ -71,7 +83,7 @@ std::vector<quint64> PendingTable::polledCancellations() const
 {
     std::vector<quint64> ids;
     for (const auto &[id, entry] : m_entries) {
-        if (entry.promise.isCanceled())
+        if (entry.promise && entry.promise->isCanceled())
             ids.push_back(id);
     }
     return ids;
@@ -83,8 +95,12 @@ void PendingTable::resolve(quint64 id, const QJsonValue &result)
     if (!node)
         return;
     Entry &entry = node.mapped();
-    entry.promise.addResult(result);
-    entry.promise.finish();
+    if (!entry.promise) {
+        callHandler(entry, result, QRustBridgeError());
+        return;
+    }
+    entry.promise->addResult(result);
+    entry.promise->finish();
     if (entry.stream)
         entry.stream->d->complete(result);
 }
@@ -99,8 +115,12 @@ void PendingTable::reject(quint64 id, const QRustBridgeError &error)
 
 void PendingTable::completeRejected(Entry &entry, const QRustBridgeError &error)
 {
-    entry.promise.setException(error);
-    entry.promise.finish();
+    if (!entry.promise) {
+        callHandler(entry, QJsonValue(), error);
+        return;
+    }
+    entry.promise->setException(error);
+    entry.promise->finish();
     if (entry.stream)
         entry.stream->d->fail(error);
 }
@@ -111,8 +131,12 @@ void PendingTable::cancel(quint64 id, const QRustBridgeError &cancelled)
     if (!node)
         return;
     Entry &entry = node.mapped();
-    entry.promise.future().cancel();
-    entry.promise.finish();
+    if (!entry.promise) {
+        callHandler(entry, QJsonValue(), cancelled);
+        return;
+    }
+    entry.promise->future().cancel();
+    entry.promise->finish();
     if (entry.stream)
         entry.stream->d->fail(cancelled);
 }
@@ -126,4 +150,11 @@ void PendingTable::rejectAll(const QRustBridgeError &error)
         completeRejected(entry, QRustBridgeError(error.code(), error.message(), entry.method,
                                                  MessageCodec::requestIdString(id)));
     }
+}
+
+void PendingTable::callHandler(Entry &entry, const QJsonValue &result, const QRustBridgeError &error)
+{
+    if (entry.hasHandlerContext && !entry.handlerContext)
+        return;
+    entry.handler(result, error);
 }

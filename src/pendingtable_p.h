@@ -1,11 +1,13 @@
 #pragma once
 
+#include <QRustBridge/qrustbridge.h>
 #include <QRustBridge/qrustbridgeerror.h>
 
 #include <QtCore/QJsonValue>
 #include <QtCore/QPointer>
 #include <QtCore/QPromise>
 
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -16,10 +18,15 @@ class QRustStream;
 class PendingTable
 {
 public:
+    // Each entry ends through exactly one of these: its promise (sendCommand()
+    // returning a QFuture, streams) or its handler (the callback overload).
     struct Entry
     {
         QString method;
-        QPromise<QJsonValue> promise;
+        std::optional<QPromise<QJsonValue>> promise;
+        QRustBridge::ReplyHandler handler;
+        QPointer<const QObject> handlerContext;  // the handler is dropped once this is gone
+        bool hasHandlerContext = false;
         QPointer<QRustStream> stream;  // set for streaming requests
         bool watched = false;          // checked for QFuture::cancel() on every event-loop turn
     };
@@ -34,8 +41,11 @@ public:
     PendingTable();
     ~PendingTable();
 
-    // The entry is watched if fewer than maxWatchedEntries are.
+    // An entry with a promise; it is watched if fewer than maxWatchedEntries are.
     Entry &add(quint64 id, const QString &method);
+    // An entry completed by calling `handler` (never watched: it has no QFuture to cancel).
+    Entry &addWithHandler(quint64 id, const QString &method, const QObject *context,
+                          QRustBridge::ReplyHandler handler);
     // Ids of watched entries whose future was cancelled.
     std::vector<quint64> watchedCancellations() const;
     // Ids of all entries whose future was cancelled (walks the whole table).
@@ -57,6 +67,8 @@ public:
     void rejectAll(const QRustBridgeError &error);
 
     static void completeRejected(Entry &entry, const QRustBridgeError &error);
+    // Calls the entry's handler unless it had a context that is gone.
+    static void callHandler(Entry &entry, const QJsonValue &result, const QRustBridgeError &error);
 
 private:
     using Map = std::unordered_map<quint64, Entry>;

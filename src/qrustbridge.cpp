@@ -263,16 +263,45 @@ QFuture<QJsonValue> QRustBridgePrivate::sendCommand(const QString &method, const
         return failedFuture(notRunningError(method));
     const quint64 id = enqueue(method, params);
     PendingTable::Entry &entry = pending.add(id, method);
-    QFuture<QJsonValue> future = entry.promise.future();
+    QFuture<QJsonValue> future = entry.promise->future();
     watchForCancel();
+    addDeadline(id);
+    return future;
+}
 
+void QRustBridgePrivate::sendCommand(const QString &method, const QJsonValue &params, const QObject *context,
+                                     QRustBridge::ReplyHandler onReply)
+{
+    if (context && context->thread() != q->thread()) {
+        qCWarning(lcQRustBridge, "sendCommand(\"%s\"): the context lives in another thread; "
+                            "the reply handler still runs in the bridge's thread",
+                  qPrintable(method));
+    }
+    if (state != QRustBridge::State::Running) {
+        // Queued, like the future overload's callers see it: never re-entrant.
+        QMetaObject::invokeMethod(
+            q,
+            [guard = QPointer<const QObject>(context), guarded = context != nullptr,
+             onReply = std::move(onReply), error = notRunningError(method)] {
+                if (!guarded || guard)
+                    onReply(QJsonValue(), error);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    const quint64 id = enqueue(method, params);
+    pending.addWithHandler(id, method, context, std::move(onReply));
+    addDeadline(id);
+}
+
+void QRustBridgePrivate::addDeadline(quint64 id)
+{
     // Drop finished requests from the front so the deadline queue stays short.
     while (!deadlines.empty() && !pending.contains(deadlines.front().second))
         deadlines.pop_front();
     deadlines.emplace_back(clock.elapsed() + options.requestTimeoutMs, id);
     if (!requestTimer.isActive())
         armRequestTimer();
-    return future;
 }
 
 QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, const QJsonValue &params)
@@ -293,7 +322,7 @@ QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, con
     entry.stream = stream;
     sd->bridge = this;
     sd->id = id;
-    sd->future = entry.promise.future();
+    sd->future = entry.promise->future();
     watchForCancel();
     QObject::connect(&sd->inactivityTimer, &QTimer::timeout, q, [this, id] {
         PendingTable::Entry *e = pending.find(id);
@@ -704,6 +733,12 @@ QFuture<bool> QRustBridge::connectTransport(QRustTransport *transport)
 QFuture<QJsonValue> QRustBridge::sendCommand(const QString &method, const QJsonValue &params)
 {
     return d->sendCommand(method, params);
+}
+
+void QRustBridge::sendCommand(const QString &method, const QJsonValue &params, const QObject *context,
+                              ReplyHandler onReply)
+{
+    d->sendCommand(method, params, context, std::move(onReply));
 }
 
 QRustStream *QRustBridge::sendCommandStreaming(const QString &method, const QJsonValue &params)

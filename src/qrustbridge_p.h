@@ -39,6 +39,9 @@ public:
 
     quint64 enqueue(const QString &method, const QJsonValue &params);
     QFuture<QJsonValue> sendCommand(const QString &method, const QJsonValue &params);
+    void sendCommand(const QString &method, const QJsonValue &params, const QObject *context,
+                     QRustBridge::ReplyHandler onReply);
+    void addDeadline(quint64 id);
     QRustStream *sendCommandStreaming(const QString &method, const QJsonValue &params);
     void cancelStream(quint64 id);
     void watchForCancel();

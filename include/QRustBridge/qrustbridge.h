@@ -11,6 +11,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QProcess>
 
+#include <functional>
 #include <memory>
 
 class QRustBridgePrivate;
@@ -26,7 +27,8 @@ class QRustTransport;
     future with \c true once the backend sent its ready event. Then
     sendCommand() returns a QFuture that finishes exactly once: with the
     backend's result, or with a QRustBridgeError (remote error, timeout,
-    backend exit, disconnect, cancellation, ...).
+    backend exit, disconnect, cancellation, ...). For many small requests
+    the callback overload of sendCommand() skips the QFuture and is cheaper.
 
     All I/O, line splitting and JSON parsing happen on a private I/O thread
     owned by the bridge; signals and future continuations are delivered in
@@ -51,6 +53,13 @@ public:
         Stopping,     //!< kill() was called; waiting for the process to exit.
     };
     Q_ENUM(State)
+
+    /*!
+        Receives the reply of the callback overload of sendCommand():
+        \a result with an \a error whose code() is NoError, or a null
+        \a result with the error.
+    */
+    using ReplyHandler = std::function<void(const QJsonValue &result, const QRustBridgeError &error)>;
 
     /*! Creates an idle bridge; nothing starts until spawn(), connectToServer(), connectToHost() or connectTransport(). */
     explicit QRustBridge(const QRustBridgeOptions &options, QObject *parent = nullptr);
@@ -89,6 +98,21 @@ public:
         cancels the request (see QRustBridgeOptions::cancelMethod).
     */
     QFuture<QJsonValue> sendCommand(const QString &method, const QJsonValue &params = {});
+    /*!
+        Sends \a method with \a params and calls \a onReply exactly once, in
+        the bridge's thread, with the result or the error (the same errors as
+        the QFuture overload, except that there is nothing to cancel). No
+        QFuture is created: for many small requests this is about twice as
+        fast and needs a fraction of the memory (docs/benchmarks.md).
+
+        \a context guards the call like a connection's context: once it is
+        destroyed, \a onReply is dropped without being called (the request
+        itself still completes). It must live in the bridge's thread; pass
+        nullptr for no guard. Not running: \a onReply gets Code::NotRunning
+        from the event loop, never from inside this call.
+    */
+    void sendCommand(const QString &method, const QJsonValue &params, const QObject *context,
+                     ReplyHandler onReply);
     /*!
         Sends \a method and returns a stream of chunks followed by one final
         result. The stream is parented to the bridge. Not running: the

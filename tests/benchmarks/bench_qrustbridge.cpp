@@ -7,6 +7,9 @@
 // right there, inside the delivery, without the extra queued call per
 // continuation that a context object costs (docs/benchmarks.md).
 //
+// --variant callback (seq, pipelined): the callback overload of sendCommand()
+// with a context object; no QFuture at all.
+//
 // --workload futures: no backend either; the QFuture machinery of the
 // pipelined workload alone (a fulfilled QPromise plus the continuations).
 //
@@ -120,7 +123,8 @@ int main(int argc, char **argv)
     options.maxPayloadSize = bench::kMaxPayload;  // the 50 MiB `big` reply line is a bit over 50 MiB
     QObject context;  // the receiver of every continuation, like a widget would be
     const bool direct = args.variant == "direct";
-    if (!args.variant.empty() && !direct)
+    const bool callback = args.variant == "callback";
+    if (!args.variant.empty() && !direct && !callback)
         die(QStringLiteral("unknown variant ") + QString::fromStdString(args.variant));
 
     if (args.workload == "wakeup") {
@@ -185,34 +189,39 @@ int main(int argc, char **argv)
     }
 
     const QJsonObject small{{QStringLiteral("s"), QString::fromStdString(bench::smallString())}};
+    // One small echo, its reply consumed the way --variant says.
+    auto sendEcho = [&](const std::function<void()> &onReply) {
+        auto onError = [](const QRustBridgeError &e) { die(e.message()); };
+        if (callback) {
+            bridge.sendCommand(QStringLiteral("echo"), small, &context,
+                               [onReply, onError](const QJsonValue &, const QRustBridgeError &error) {
+                                   if (error.isError())
+                                       onError(error);
+                                   onReply();
+                               });
+            return;
+        }
+        auto onResult = [onReply](const QJsonValue &) { onReply(); };
+        QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), small);
+        if (direct)
+            reply.then(onResult).onFailed(onError);
+        else
+            reply.then(&context, onResult).onFailed(&context, onError);
+    };
 
     if (args.workload == "seq") {
-        runSequential(args, result, [&](const std::function<void()> &done) {
-            auto onReply = [&done](const QJsonValue &) { done(); };
-            auto onError = [](const QRustBridgeError &e) { die(e.message()); };
-            QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), small);
-            if (direct)
-                reply.then(onReply).onFailed(onError);
-            else
-                reply.then(&context, onReply).onFailed(&context, onError);
-        });
+        runSequential(args, result, [&](const std::function<void()> &done) { sendEcho(done); });
     } else if (args.workload == "pipelined") {
         const long n = bench::pipelinedCount(args);
         long received = 0;
         Waiter waiter;
         const double t0 = bench::now();
-        auto onReply = [&](const QJsonValue &) {
+        const std::function<void()> onReply = [&] {
             if (++received == n)
                 waiter.finish();
         };
-        auto onError = [&](const QRustBridgeError &e) { die(e.message()); };
-        for (long i = 0; i < n; ++i) {
-            QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), small);
-            if (direct)
-                reply.then(onReply).onFailed(onError);
-            else
-                reply.then(&context, onReply).onFailed(&context, onError);
-        }
+        for (long i = 0; i < n; ++i)
+            sendEcho(onReply);
         const double sent = bench::now();
         waiter.wait();
         bench::addThroughput(result, n, bench::now() - t0);

@@ -18,7 +18,7 @@
 //     bytes again (the outbound framing can't be broken by any JSON value).
 //
 // Input layout: [initial pending count] then '\n'-separated lines. A line
-// "!a" adds a request, "!t<id>" times it out, "!c<id>" cancels it from the
+// "!a" adds a request, "!h" one with a reply handler instead of a QFuture, "!t<id>" times it out, "!c<id>" cancels it from the
 // bridge side, "!u<id>" cancels its QFuture like a user and lets the bridge's
 // event-loop check run, "!U<id>" cancels it without any check yet, "!p" runs
 // the bridge's timer poll, "!x" loses the connection (rejectAll); any other
@@ -48,8 +48,12 @@ struct Tracked
 {
     enum class Outcome { Pending, Resolved, Rejected, Cancelled };
     QString method;
-    QFuture<QJsonValue> future;
+    QFuture<QJsonValue> future;  // none for a request with a reply handler
+    bool hasHandler = false;
     std::shared_ptr<int> completions = std::make_shared<int>(0);
+    // What the reply handler received.
+    std::shared_ptr<std::pair<QJsonValue, QRustBridgeError>> handlerReply =
+        std::make_shared<std::pair<QJsonValue, QRustBridgeError>>();
     Outcome outcome = Outcome::Pending;
     QJsonValue result;
     Code code = Code::NoError;
@@ -75,13 +79,29 @@ public:
         Tracked &tracked = m_tracked[id];
         tracked.method = QStringLiteral("m%1").arg(id);
         PendingTable::Entry &entry = m_table.add(id, tracked.method);
-        tracked.future = entry.promise.future();
+        tracked.future = entry.promise->future();
         // Runs synchronously when the promise finishes, whichever way.
         std::shared_ptr<int> completions = tracked.completions;
         tracked.future.then([completions](const QFuture<QJsonValue> &) { ++*completions; })
             .onCanceled([completions] { ++*completions; });
         FUZZ_CHECK(m_table.contains(id));
         FUZZ_CHECK(entry.watched || m_table.watchedCount() == PendingTable::maxWatchedEntries);
+    }
+
+    void addWithHandler()
+    {
+        const quint64 id = m_nextId++;
+        Tracked &tracked = m_tracked[id];
+        tracked.method = QStringLiteral("m%1").arg(id);
+        tracked.hasHandler = true;
+        m_table.addWithHandler(id, tracked.method, nullptr,
+                               [completions = tracked.completions, reply = tracked.handlerReply](
+                                   const QJsonValue &result, const QRustBridgeError &error) {
+                                   ++*completions;
+                                   *reply = {result, error};
+                               });
+        FUZZ_CHECK(m_table.contains(id));
+        FUZZ_CHECK(!m_table.find(id)->watched);
     }
 
     void handle(const InboundMessage &message)
@@ -134,6 +154,9 @@ public:
         case 'a':
             add();
             return;
+        case 'h':
+            addWithHandler();
+            return;
         case 't':  // QRustBridgePrivate::onRequestTimer
             if (m_table.contains(id))
                 m_ignoredIds.insert(id);
@@ -149,7 +172,7 @@ public:
         case 'u':  // the user calls QFuture::cancel(); the bridge's thread is about to wait
         case 'U': {  // ... or the bridge has not looked yet
             const auto it = m_tracked.find(id);
-            if (it == m_tracked.end())
+            if (it == m_tracked.end() || it->second.hasHandler)
                 return;
             PendingTable::Entry *entry = m_table.find(id);
             const bool watched = entry && entry->watched;
@@ -189,7 +212,7 @@ public:
         FUZZ_CHECK(m_table.size() == 0);
 
         for (auto &[id, tracked] : m_tracked) {
-            FUZZ_CHECK(tracked.future.isFinished());
+            FUZZ_CHECK(tracked.hasHandler || tracked.future.isFinished());
             FUZZ_CHECK(*tracked.completions == 1);
             checkOutcome(id, tracked);
         }
@@ -198,6 +221,8 @@ public:
             m_table.resolve(id, QJsonValue(1));
             m_table.reject(id, error(Code::Remote, id, QStringLiteral("late")));
             m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("late")));
+            if (tracked.hasHandler)
+                continue;
             tracked.userCancelled = true;
             tracked.future.cancel();
         }
@@ -264,7 +289,7 @@ private:
         Tracked &tracked = it->second;
         FUZZ_CHECK(completionsBefore == 0 || tracked.cancelledWhilePending);
         FUZZ_CHECK(*tracked.completions == 1);
-        FUZZ_CHECK(tracked.future.isFinished());
+        FUZZ_CHECK(tracked.hasHandler || tracked.future.isFinished());
         tracked.outcome = tracked.cancelledWhilePending ? Tracked::Outcome::Cancelled : outcome;
         tracked.code = code;
         tracked.result = result;
@@ -272,6 +297,10 @@ private:
 
     static void checkOutcome(quint64 id, const Tracked &tracked)
     {
+        if (tracked.hasHandler) {
+            checkHandlerOutcome(id, tracked);
+            return;
+        }
         QFuture<QJsonValue> future = tracked.future;  // waitForFinished() is not const
         switch (tracked.outcome) {
         case Tracked::Outcome::Pending:
@@ -301,6 +330,27 @@ private:
                 FUZZ_CHECK(error.requestId() == MessageCodec::requestIdString(id));
                 FUZZ_CHECK(error.method() == tracked.method);
             }
+            return;
+        }
+    }
+
+    static void checkHandlerOutcome(quint64 id, const Tracked &tracked)
+    {
+        const auto &[result, error] = *tracked.handlerReply;
+        switch (tracked.outcome) {
+        case Tracked::Outcome::Pending:
+            FUZZ_CHECK(!"a request was never finished");
+            return;
+        case Tracked::Outcome::Resolved:
+            FUZZ_CHECK(error.code() == Code::NoError);
+            FUZZ_CHECK(result == tracked.result);
+            return;
+        case Tracked::Outcome::Cancelled:
+        case Tracked::Outcome::Rejected:
+            FUZZ_CHECK(result.isNull());
+            FUZZ_CHECK(error.code() == (tracked.outcome == Tracked::Outcome::Cancelled ? Code::Cancelled : tracked.code));
+            FUZZ_CHECK(error.requestId() == MessageCodec::requestIdString(id));
+            FUZZ_CHECK(error.method() == tracked.method);
             return;
         }
     }
