@@ -5,6 +5,14 @@
 
 #include <algorithm>
 
+PendingTable::Entry::~Entry()
+{
+    if (promise && !promise->isFinished()) {
+        promise->cancel();
+        promise->reportFinished();
+    }
+}
+
 PendingTable::PendingTable() = default;
 
 PendingTable::~PendingTable() = default;
@@ -14,7 +22,7 @@ PendingTable::Entry &PendingTable::add(quint64 id, const QString &method)
     Entry &entry = m_entries[id];
     entry.method = method;
     entry.promise.emplace();
-    entry.promise->start();
+    entry.promise->reportStarted();
     if (m_watchedIds.size() < std::size_t(maxWatchedEntries)) {
         entry.watched = true;
         m_watchedIds.push_back(id);
@@ -99,8 +107,8 @@ void PendingTable::resolve(quint64 id, const QJsonValue &result)
         callHandler(entry, result, QRustBridgeError());
         return;
     }
-    entry.promise->addResult(result);
-    entry.promise->finish();
+    entry.promise->reportResult(result);
+    entry.promise->reportFinished();
     if (entry.stream)
         entry.stream->d->complete(result);
 }
@@ -119,8 +127,8 @@ void PendingTable::completeRejected(Entry &entry, const QRustBridgeError &error)
         callHandler(entry, QJsonValue(), error);
         return;
     }
-    entry.promise->setException(error);
-    entry.promise->finish();
+    entry.promise->reportException(error);
+    entry.promise->reportFinished();
     if (entry.stream)
         entry.stream->d->fail(error);
 }
@@ -135,8 +143,8 @@ void PendingTable::cancel(quint64 id, const QRustBridgeError &cancelled)
         callHandler(entry, QJsonValue(), cancelled);
         return;
     }
-    entry.promise->future().cancel();
-    entry.promise->finish();
+    entry.promise->cancel();
+    entry.promise->reportFinished();
     if (entry.stream)
         entry.stream->d->fail(cancelled);
 }

@@ -5,7 +5,7 @@
 
 #include <QtCore/QJsonValue>
 #include <QtCore/QPointer>
-#include <QtCore/QPromise>
+#include <QtCore/QFutureInterface>
 
 #include <optional>
 #include <unordered_map>
@@ -22,8 +22,16 @@ public:
     // returning a QFuture, streams) or its handler (the callback overload).
     struct Entry
     {
+        Entry() = default;
+        Q_DISABLE_COPY_MOVE(Entry)
+        // Safety net: an unfinished promise ends cancelled, never pending forever.
+        ~Entry();
+
         QString method;
-        std::optional<QPromise<QJsonValue>> promise;
+        // Not a QPromise: ~QPromise (Qt 6.4) frees the states of continuations
+        // that already ran while the caller's QFuture still points at them, so
+        // a later QFuture::cancel() writes to freed memory (docs/cancellation.md).
+        std::optional<QFutureInterface<QJsonValue>> promise;
         QRustBridge::ReplyHandler handler;
         QPointer<const QObject> handlerContext;  // the handler is dropped once this is gone
         bool hasHandlerContext = false;

@@ -11,6 +11,7 @@
 #include "qruststream_p.h"
 
 #include <QtCore/QAbstractEventDispatcher>
+#include <QtCore/QPromise>
 
 #include <algorithm>
 #include <QtCore/QJsonObject>
@@ -83,8 +84,8 @@ void QRustBridgePrivate::shutdownForDestruction()
     const QRustBridgeError gone = transportLostError(QRustBridge::tr("the bridge was destroyed"));
     if (startPromise) {
         lastError = gone;
-        startPromise->addResult(false);
-        startPromise->finish();
+        startPromise->reportResult(false);
+        startPromise->reportFinished();
         startPromise.reset();
     }
     pending.rejectAll(gone);
@@ -151,10 +152,10 @@ void QRustBridgePrivate::finishStart(bool ok)
     readyTimer.stop();
     if (!startPromise)
         return;
-    QPromise<bool> promise = std::move(*startPromise);
+    QFutureInterface<bool> promise = std::move(*startPromise);
     startPromise.reset();
-    promise.addResult(ok);
-    promise.finish();
+    promise.reportResult(ok);
+    promise.reportFinished();
 }
 
 QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
@@ -170,7 +171,7 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
     processId = 0;
     lastExitCode.reset();
     startPromise.emplace();
-    startPromise->start();
+    startPromise->reportStarted();
     QFuture<bool> future = startPromise->future();
 
     if (!transport)

@@ -8,7 +8,7 @@
 #include "pendingtable_p.h"
 
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QPromise>
+#include <QtCore/QFutureInterface>
 #include <QtCore/QSet>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
@@ -98,7 +98,7 @@ public:
     PendingTable pending;
     QSet<quint64> ignoredIds;  // cancelled or timed-out requests and cancel messages: drop their replies quietly
 
-    std::optional<QPromise<bool>> startPromise;
+    std::optional<QFutureInterface<bool>> startPromise;  // not a QPromise: see PendingTable::Entry
     QTimer readyTimer;
 
     QElapsedTimer clock;

@@ -4,6 +4,7 @@
 #include <QRustBridge/qrustjson.h>
 #include <QRustBridge/qruststream.h>
 
+#include <QtCore/QFutureInterface>
 #include <QtCore/QFutureWatcher>
 #include <QtCore/QPointer>
 #include <QtCore/QPromise>
@@ -207,17 +208,45 @@ QFuture<typename Command::Result> QRustBridge::send(const typename Command::Para
         return QRustTyped::detail::failedFuture<Result>(error);
 
     QFuture<QJsonValue> raw = sendCommand(method, json);
-    // No context object: the continuation runs where the raw future finishes
-    // (this bridge's thread), so it cannot be skipped and leave the future pending.
-    QFuture<Result> typed = raw.then([method](const QJsonValue &value) {
-        if constexpr (!std::is_void_v<Result>)
-            return QRustTyped::detail::valueFromJson<Result>(value, QStringLiteral("result"), method, QString());
-        else
-            Q_UNUSED(value);
-    });
-    // Cancelling a continuation does not reach its parent in Qt 6.4: forward it.
-    forwardCancel(QFuture<void>(typed), raw);
-    return typed;
+    // Our own future, not the one raw.then() returns: in Qt 6.4 that one's
+    // QPromise frees the state of the caller's continuations once they ran,
+    // and a later cancel() on the typed future would write to it.
+    QFutureInterface<Result> typed;
+    typed.reportStarted();
+    auto cancelTyped = [typed]() mutable {
+        if (!typed.isFinished()) {
+            typed.cancel();
+            typed.reportFinished();
+        }
+    };
+    // No context object: these run where the raw future finishes (this
+    // bridge's thread), so they cannot be skipped and leave the future pending.
+    raw.then([typed, method, cancelTyped](QFuture<QJsonValue> done) mutable {
+           try {
+               done.waitForFinished();  // throws the request's error
+               // Qt 6.4 flags a failed future as canceled too: only now is it a cancel.
+               if (done.isCanceled() && done.resultCount() == 0) {
+                   cancelTyped();
+                   return;
+               }
+               const QJsonValue value = done.result();
+               if constexpr (!std::is_void_v<Result>) {
+                   typed.reportResult(QRustTyped::detail::valueFromJson<Result>(value, QStringLiteral("result"),
+                                                                               method, QString()));
+               } else {
+                   Q_UNUSED(value);
+               }
+           } catch (const QRustBridgeError &error) {
+               typed.reportException(error);
+           } catch (...) {
+               typed.reportException(std::current_exception());
+           }
+           typed.reportFinished();
+       })
+        .onCanceled(cancelTyped);
+    // Cancelling the typed future cancels the request: forward it.
+    forwardCancel(QFuture<void>(typed.future()), raw);
+    return typed.future();
 }
 
 /*!
@@ -259,15 +288,25 @@ qRustSendStreaming(QRustBridge &bridge,
     // Shared by the connections below; `done` makes every way out finish once.
     struct State
     {
-        QPromise<Result> promise;
+        // Not a QPromise: in Qt 6.4 ~QPromise frees the state of a continuation
+        // that already ran while the caller's future still points at it, and a
+        // later QFuture::cancel() then writes to freed memory.
+        QFutureInterface<Result> promise;
         QPointer<QRustStream> stream;
         qint64 chunkIndex = 0;
         bool done = false;
 
+        ~State()
+        {
+            if (!done) {
+                promise.cancel();
+                promise.reportFinished();
+            }
+        }
         void finish()
         {
             done = true;
-            promise.finish();
+            promise.reportFinished();
             if (stream) {
                 stream->cancel(); // no-op once the stream itself finished
                 stream->deleteLater();
@@ -278,21 +317,21 @@ qRustSendStreaming(QRustBridge &bridge,
             if (done)
                 return;
             if (error.code() == QRustBridgeError::Code::Cancelled)
-                promise.future().cancel();
+                promise.cancel();
             else
-                promise.setException(error);
+                promise.reportException(error);
             finish();
         }
         void cancel()
         {
             if (done)
                 return;
-            promise.future().cancel();
+            promise.cancel();
             finish();
         }
     };
     auto state = std::make_shared<State>();
-    state->promise.start();
+    state->promise.reportStarted();
     QFuture<Result> future = state->promise.future();
 
     QRustStream *stream = bridge.sendCommandStreaming(method, json);
@@ -322,7 +361,7 @@ qRustSendStreaming(QRustBridge &bridge,
             Q_UNUSED(value);
         } else {
             try {
-                state->promise.addResult(QRustTyped::detail::valueFromJson<Result>(
+                state->promise.reportResult(QRustTyped::detail::valueFromJson<Result>(
                     value, QStringLiteral("result"), method, state->stream->requestId()));
             } catch (const QRustBridgeError &e) {
                 state->fail(e);
