@@ -3,9 +3,9 @@
 #include <QRustBridge/qrustbridge.h>
 #include <QRustBridge/qrustbridgeerror.h>
 
+#include <QtCore/QFutureInterface>
 #include <QtCore/QJsonValue>
 #include <QtCore/QPointer>
-#include <QtCore/QFutureInterface>
 
 #include <optional>
 #include <unordered_map>
