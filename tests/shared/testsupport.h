@@ -36,6 +36,12 @@ inline bool demoBackendExists()
     return QFile::exists(QStringLiteral(DEMO_BACKEND_PATH));
 }
 
+// Fails (never skips) a test when the backend is missing: skipping would
+// make a suite that needs it pass without testing anything.
+#define QRB_VERIFY_DEMO_BACKEND()                                                     \
+    QVERIFY2(TestSupport::demoBackendExists(),                                        \
+             "the Rust demo backend was not built (configure with QRUSTBRIDGE_BUILD_RUST=ON)")
+
 // The error a failed future carries; NoError if it succeeded or was cancelled.
 template <typename T>
 QRustBridgeError errorOf(QFuture<T> future)

@@ -49,7 +49,7 @@ private Q_SLOTS:
 
 void tst_CancelAfterFinish::init()
 {
-    QVERIFY2(demoBackendExists(), "the Rust demo backend was not built (configure with QRUSTBRIDGE_BUILD_RUST=ON)");
+    QRB_VERIFY_DEMO_BACKEND();
 }
 
 void tst_CancelAfterFinish::cancellingFinishedFuturesDoesNothing()

@@ -44,8 +44,7 @@ private Q_SLOTS:
 
 void tst_QRustBridge::init()
 {
-    // Never skip: a missing backend would make this whole suite vacuous.
-    QVERIFY2(demoBackendExists(), "the Rust demo backend was not built (configure with QRUSTBRIDGE_BUILD_RUST=ON)");
+    QRB_VERIFY_DEMO_BACKEND();
 }
 
 void tst_QRustBridge::spawnResolvesTrueAfterReady()

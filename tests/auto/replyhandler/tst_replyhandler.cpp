@@ -67,7 +67,7 @@ private Q_SLOTS:
 
 void tst_ReplyHandler::init()
 {
-    QVERIFY2(demoBackendExists(), "the Rust demo backend was not built (configure with QRUSTBRIDGE_BUILD_RUST=ON)");
+    QRB_VERIFY_DEMO_BACKEND();
 }
 
 void tst_ReplyHandler::resultAndRemoteErrorReachTheHandler()
