@@ -111,11 +111,13 @@ for round in $(seq 1 $rounds); do
   for workload in seq pipelined stream; do
     for client in "${clients[@]}"; do run "$client" "$workload"; done
   done
-  # QRustBridge with context-free continuations, and the floors its
-  # architecture and the QFuture API set (docs/benchmarks.md).
+  # QRustBridge with context-free continuations and with the callback overload,
+  # and the floors its architecture and the QFuture API set (docs/benchmarks.md).
   run qrustbridge seq 0 direct
+  run qrustbridge seq 0 callback
   run qrustbridge wakeup
   run qrustbridge pipelined 0 direct
+  run qrustbridge pipelined 0 callback
   run qrustbridge futures
   run qrustbridge futures 0 direct
   # Memory and stall runs once: each does its repetitions in one fresh process.
