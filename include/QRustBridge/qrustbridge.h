@@ -103,7 +103,7 @@ public:
         the bridge's thread, with the result or the error (the same errors as
         the QFuture overload, except that there is nothing to cancel). No
         QFuture is created: with many small requests in flight this gives
-        about three times the throughput in a quarter of the memory
+        several times the throughput in a quarter of the memory
         (docs/reply-handlers.md, docs/benchmarks.md).
 
         \a context guards the call like a connection's context: once it is
