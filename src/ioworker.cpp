@@ -142,7 +142,7 @@ void IoWorker::writePending()
             break;
         for (const OutboundRequest &request : m_batch) {
             const qsizetype before = m_writeBuffer.size();
-            MessageCodec::appendRequest(m_writeBuffer, request);
+            MessageCodec::appendRequest(m_writeBuffer, request, m_jsonWriter);
             // The newline is framing, not payload.
             if (m_writeBuffer.size() - before - 1 > maxPayload) {
                 m_writeBuffer.truncate(before);

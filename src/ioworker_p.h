@@ -1,6 +1,7 @@
 #pragma once
 
 #include "iochannel_p.h"
+#include "jsonwriter_p.h"
 #include "threadwaker_p.h"
 
 #include <QRustBridge/qrustlinescanner.h>
@@ -60,5 +61,6 @@ private:
     std::vector<InboundMessage> m_reports;
     std::vector<OutboundRequest> m_batch;
     QByteArray m_writeBuffer;
+    JsonWriter m_jsonWriter;  // keeps its string sink between requests
     QByteArrayList m_lines;
 };

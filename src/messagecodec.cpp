@@ -1,10 +1,10 @@
 #include "messagecodec_p.h"
 
+#include "jsonwriter_p.h"
+
 #include <QRustBridge/qrustbridge.h>
 
-#include <QtCore/QCborValue>
 #include <QtCore/QtAlgorithms>
-#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 
@@ -15,169 +15,6 @@
 #endif
 
 namespace {
-
-// --- writing ------------------------------------------------------------------
-// Requests are serialized straight into the write buffer, byte for byte what
-// QJsonDocument::toJson(Compact) writes, without its temporary (a second copy
-// of a 50 MiB request) and without the wrap-in-an-array trick for scalars.
-
-char hexDigit(uint value)
-{
-    return char(value < 10 ? '0' + value : 'a' + value - 10);
-}
-
-bool isPlainJsonChar(char16_t u)
-{
-    return u >= 0x20 && u < 0x80 && u != '"' && u != '\\';
-}
-
-#if defined(__SSE2__)
-// True if all eight UTF-16 units are plain (see isPlainJsonChar). Signed
-// compares: units from 0x8000 up are negative, hence not plain either.
-bool allPlain(__m128i units)
-{
-    const __m128i inRange = _mm_and_si128(_mm_cmpgt_epi16(units, _mm_set1_epi16(0x1f)),
-                                          _mm_cmplt_epi16(units, _mm_set1_epi16(0x80)));
-    const __m128i special = _mm_or_si128(_mm_cmpeq_epi16(units, _mm_set1_epi16('"')),
-                                         _mm_cmpeq_epi16(units, _mm_set1_epi16('\\')));
-    return _mm_movemask_epi8(_mm_andnot_si128(special, inRange)) == 0xffff;
-}
-#endif
-
-// Appends `s` as a JSON string literal: escapes as Qt's JSON writer does,
-// UTF-8 otherwise, a lone surrogate as \uXXXX.
-void appendJsonString(QByteArray &out, QStringView s)
-{
-    const char16_t *src = s.utf16();
-    const char16_t *const end = src + s.size();
-    // Invariant: there is room for every remaining character as one byte plus
-    // the closing quote, so runs of plain ASCII copy without any check.
-    const qsizetype start = out.size();
-    out.resize(start + s.size() + 2);
-    char *dst = out.data() + start;
-    char *limit = out.data() + out.size();
-    *dst++ = '"';
-    while (true) {
-#if defined(__SSE2__)
-        // Sixteen plain characters at a time (a 50 MiB string is mostly this loop).
-        while (end - src >= 16) {
-            const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src));
-            const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + 8));
-            if (!allPlain(low) || !allPlain(high))
-                break;
-            _mm_storeu_si128(reinterpret_cast<__m128i *>(dst), _mm_packus_epi16(low, high));
-            src += 16;
-            dst += 16;
-        }
-#endif
-        while (src != end && isPlainJsonChar(*src))
-            *dst++ = char(*src++);
-        if (src == end)
-            break;
-        const char16_t u = *src++;
-        const qsizetype needed = (end - src) + 1 + 6;  // the rest, the quote, this character's worst case
-        if (limit - dst < needed) {
-            const qsizetype used = dst - out.data();
-            out.resize(qMax(used + needed, out.size() + out.size() / 2));
-            dst = out.data() + used;
-            limit = out.data() + out.size();
-        }
-        if (u < 0x80) {
-            *dst++ = '\\';
-            switch (u) {
-            case '"': *dst++ = '"'; break;
-            case '\\': *dst++ = '\\'; break;
-            case '\b': *dst++ = 'b'; break;
-            case '\f': *dst++ = 'f'; break;
-            case '\n': *dst++ = 'n'; break;
-            case '\r': *dst++ = 'r'; break;
-            case '\t': *dst++ = 't'; break;
-            default:
-                *dst++ = 'u';
-                *dst++ = '0';
-                *dst++ = '0';
-                *dst++ = hexDigit(u >> 4);
-                *dst++ = hexDigit(u & 0xf);
-            }
-        } else if (u < 0x800) {
-            *dst++ = char(0xc0 | (u >> 6));
-            *dst++ = char(0x80 | (u & 0x3f));
-        } else if (!QChar::isSurrogate(u)) {
-            *dst++ = char(0xe0 | (u >> 12));
-            *dst++ = char(0x80 | ((u >> 6) & 0x3f));
-            *dst++ = char(0x80 | (u & 0x3f));
-        } else if (QChar::isHighSurrogate(u) && src != end && QChar::isLowSurrogate(*src)) {
-            // Four bytes for two characters: within the budget of one byte each plus six.
-            const char32_t c = QChar::surrogateToUcs4(u, *src++);
-            *dst++ = char(0xf0 | (c >> 18));
-            *dst++ = char(0x80 | ((c >> 12) & 0x3f));
-            *dst++ = char(0x80 | ((c >> 6) & 0x3f));
-            *dst++ = char(0x80 | (c & 0x3f));
-        } else {
-            *dst++ = '\\';
-            *dst++ = 'u';
-            *dst++ = hexDigit((u >> 12) & 0xf);
-            *dst++ = hexDigit((u >> 8) & 0xf);
-            *dst++ = hexDigit((u >> 4) & 0xf);
-            *dst++ = hexDigit(u & 0xf);
-        }
-    }
-    *dst++ = '"';
-    out.resize(dst - out.constData());
-}
-
-void appendJsonValue(QByteArray &out, const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        out += "null";
-        return;
-    case QJsonValue::Bool:
-        out += value.toBool() ? "true" : "false";
-        return;
-    case QJsonValue::String:
-        appendJsonString(out, value.toString());
-        return;
-    case QJsonValue::Double: {
-        const QCborValue number = QCborValue::fromJsonValue(value);
-        if (number.isInteger()) {
-            out += QByteArray::number(number.toInteger());
-        } else {
-            // Non-integral doubles: Qt's own formatting, so the bytes stay identical.
-            const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-            out.append(wrapped.constData() + 1, wrapped.size() - 2);
-        }
-        return;
-    }
-    case QJsonValue::Array: {
-        const QJsonArray array = value.toArray();
-        out += '[';
-        bool first = true;
-        for (const QJsonValue &element : array) {
-            if (!first)
-                out += ',';
-            first = false;
-            appendJsonValue(out, element);
-        }
-        out += ']';
-        return;
-    }
-    case QJsonValue::Object: {
-        const QJsonObject object = value.toObject();
-        out += '{';
-        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
-            if (it != object.constBegin())
-                out += ',';
-            appendJsonString(out, it.key());
-            out += ':';
-            appendJsonValue(out, it.value());
-        }
-        out += '}';
-        return;
-    }
-    }
-}
 
 bool parseId(const QJsonValue &value, quint64 &id)
 {
@@ -368,15 +205,21 @@ QString MessageCodec::requestIdString(quint64 id)
     return QString::number(id);
 }
 
-void MessageCodec::appendRequest(QByteArray &out, const OutboundRequest &request)
+void MessageCodec::appendRequest(QByteArray &out, const OutboundRequest &request, JsonWriter &writer)
 {
     out += "{\"id\":\"";
     out += QByteArray::number(request.id);
     out += "\",\"method\":";
-    appendJsonString(out, request.method);
+    JsonWriter::appendString(out, request.method);
     out += ",\"params\":";
-    appendJsonValue(out, request.params);
+    writer.appendValue(out, request.params);
     out += "}\n";
+}
+
+void MessageCodec::appendRequest(QByteArray &out, const OutboundRequest &request)
+{
+    JsonWriter writer;
+    appendRequest(out, request, writer);
 }
 
 bool MessageCodec::decode(const QByteArray &line, InboundMessage &out, QString &problem)
@@ -436,7 +279,7 @@ bool MessageCodec::decode(const QByteArray &line, InboundMessage &out, QString &
             out.value = error;
         } else {
             QByteArray text;
-            appendJsonValue(text, error);
+            JsonWriter().appendValue(text, error);
             out.value = QString::fromUtf8(text);
         }
     }

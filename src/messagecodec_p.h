@@ -4,10 +4,14 @@
 
 #include <QtCore/QByteArray>
 
+class JsonWriter;
+
 // Lines <-> protocol messages (DESIGN.md §1). Pure functions, used on the I/O thread.
 namespace MessageCodec {
 
-// Appends `{"id":"<id>","method":...,"params":...}\n` to `out`.
+// Appends `{"id":"<id>","method":...,"params":...}\n` to `out`. The I/O
+// thread passes its long-lived writer; the short form makes a fresh one.
+void appendRequest(QByteArray &out, const OutboundRequest &request, JsonWriter &writer);
 void appendRequest(QByteArray &out, const OutboundRequest &request);
 
 // Decodes one line. Returns false (and says why in `problem`) for lines that

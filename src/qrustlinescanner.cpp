@@ -1,5 +1,6 @@
 #include <QRustBridge/qrustlinescanner.h>
 
+#include "largebuffer_p.h"
 #include "logging_p.h"
 
 QRustLineScanner::QRustLineScanner(qint64 maxPayloadSize)
@@ -17,7 +18,7 @@ QByteArrayList QRustLineScanner::push(const QByteArray &data)
 void QRustLineScanner::push(const QByteArray &data, QByteArrayList &lines)
 {
     // Each byte is looked at once: complete lines are cut straight out of
-    // `data`; only the unterminated tail is copied into m_partial.
+    // `data`; only an unterminated tail is copied, into m_blocks.
     qsizetype start = 0;
     const qsizetype size = data.size();
     while (start < size) {
@@ -30,22 +31,19 @@ void QRustLineScanner::push(const QByteArray &data, QByteArrayList &lines)
                 m_discarding = false;
                 ++m_droppedLines;
             }
-        } else if (m_partial.size() + pieceLength > m_maxPayloadSize) {
+        } else if (m_partialSize + pieceLength > m_maxPayloadSize) {
             qCWarning(lcQRustBridge) << "dropping a line longer than maxPayloadSize" << m_maxPayloadSize;
-            m_partial.clear();
-            m_partial.squeeze();
+            clearPartial();
             if (newline >= 0)
                 ++m_droppedLines;
             else
                 m_discarding = true;
         } else if (newline < 0) {
-            m_partial.append(data.constData() + start, pieceLength);
-        } else if (m_partial.isEmpty()) {
+            appendPartial(data.constData() + start, pieceLength);
+        } else if (m_blocks.isEmpty()) {
             lines.append(data.mid(start, pieceLength));
         } else {
-            m_partial.append(data.constData() + start, pieceLength);
-            lines.append(std::move(m_partial));
-            m_partial = QByteArray();
+            lines.append(takeJoinedLine(data.constData() + start, pieceLength));
         }
         if (newline < 0)
             break;
@@ -53,15 +51,57 @@ void QRustLineScanner::push(const QByteArray &data, QByteArrayList &lines)
     }
 }
 
+// A long line is kept in blocks that each grow the capacity geometrically
+// and are never reallocated (growing one buffer copies a 50 MiB line about
+// twice, into fresh pages), then joined once. Blocks come from LargeBuffer,
+// so big ones are filled through huge pages.
+void QRustLineScanner::appendPartial(const char *bytes, qsizetype length)
+{
+    while (length > 0) {
+        if (m_blocks.isEmpty() || m_blocks.constLast().size() == m_blocks.constLast().capacity()) {
+            QByteArray block;
+            LargeBuffer::reserveForAppend(block, qMax(length, m_partialSize));
+            m_blocks.append(std::move(block));
+        }
+        QByteArray &block = m_blocks.last();
+        const qsizetype taken = qMin(length, block.capacity() - block.size());
+        block.append(bytes, taken);
+        bytes += taken;
+        length -= taken;
+        m_partialSize += taken;
+    }
+}
+
+QByteArray QRustLineScanner::takeJoinedLine(const char *tail, qsizetype tailLength)
+{
+    QByteArray line;
+    if (m_blocks.size() == 1 && m_blocks.constFirst().capacity() - m_partialSize >= tailLength) {
+        line = std::move(m_blocks.first());
+    } else {
+        LargeBuffer::reserveForAppend(line, m_partialSize + tailLength);
+        for (const QByteArray &block : std::as_const(m_blocks))
+            line.append(block);
+    }
+    line.append(tail, tailLength);
+    clearPartial();
+    return line;
+}
+
+void QRustLineScanner::clearPartial()
+{
+    m_blocks.clear();
+    m_partialSize = 0;
+}
+
 void QRustLineScanner::clear()
 {
-    m_partial = QByteArray();
+    clearPartial();
     m_discarding = false;
 }
 
 qint64 QRustLineScanner::bufferedBytes() const
 {
-    return m_partial.size();
+    return m_partialSize;
 }
 
 qint64 QRustLineScanner::maxPayloadSize() const

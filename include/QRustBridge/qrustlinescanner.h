@@ -37,7 +37,12 @@ public:
     quint64 droppedLineCount() const;
 
 private:
-    QByteArray m_partial;
+    void appendPartial(const char *bytes, qsizetype length);
+    QByteArray takeJoinedLine(const char *tail, qsizetype tailLength);
+    void clearPartial();
+
+    QByteArrayList m_blocks;  // the incomplete line
+    qsizetype m_partialSize = 0;
     qint64 m_maxPayloadSize;
     quint64 m_droppedLines = 0;
     bool m_discarding = false;

@@ -1,5 +1,7 @@
 // Proves the wire format of DESIGN.md §1: requests serialize byte-compatibly,
 // every inbound shape decodes to the right message, and bad lines are refused.
+#include "jsonwriter_p.h"
+#include "largebuffer_p.h"
 #include "messagecodec_p.h"
 
 #include <QtCore/QCborValue>
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void decodesLikeQtJsonParser_data();
     void decodesLikeQtJsonParser();
     void messagesMoveWithoutThrowing();
+    void largeBufferGrowsWithoutMovingBytes();
 };
 
 void tst_MessageCodec::encodesRequest_data()
@@ -167,17 +170,43 @@ void tst_MessageCodec::encodesLikeQtJsonWriter_data()
     QTest::newRow("grows: controls") << QJsonValue(QString(100000, QChar(1)));
     QTest::newRow("grows: CJK") << QJsonValue(QString(100000, QChar(0x4e2d)));
     QTest::newRow("large ascii") << QJsonValue(QJsonObject{{QStringLiteral("s"), QString(3 << 20, QLatin1Char('x'))}});
+    // Inside objects and arrays, strings are read from Qt's storage as UTF-8,
+    // where a lone surrogate has become '?': a '?' must send the string the
+    // careful way, and a real '?' must survive that.
+    QTest::newRow("question marks") << QJsonValue(QStringLiteral("?a??b?") + QString(40, QLatin1Char('?')));
+    QTest::newRow("lone surrogate beside ascii")
+        << QJsonValue(QStringLiteral("a?b") + QChar(0xd800) + QStringLiteral("c"));
+    QTest::newRow("large ascii, escapes at the end")
+        << QJsonValue(QString(100000, QLatin1Char('x')) + QStringLiteral("\"\\\n\x01?"));
+    QTest::newRow("large ascii, one escape in each 16-byte run") << QJsonValue([] {
+        QString s;
+        for (int i = 0; i < 10000; ++i)
+            s += QStringLiteral("0123456789abcde") + QChar(i % 2 ? u'"' : u'\x1f');
+        return s;
+    }());
+    QTest::newRow("large unicode") << QJsonValue(QString(50000, QChar(0xe9)) + QStringLiteral("\U0001F600\t"));
 }
 
 void tst_MessageCodec::encodesLikeQtJsonWriter()
 {
     QFETCH(QJsonValue, params);
-    QByteArray out = "prefix";
-    MessageCodec::appendRequest(out, OutboundRequest{7, QStringLiteral("m"), params});
-    const QByteArray expected = "prefix{\"id\":\"7\",\"method\":\"m\",\"params\":"
-        + QJsonDocument(QJsonArray{params}).toJson(QJsonDocument::Compact).chopped(1).mid(1) + "}\n";
-    QCOMPARE(out.size(), expected.size());
-    QVERIFY(out == expected);
+    // A bare value, and the same value inside an object (also as a key) and an
+    // array: strings take different paths there (see JsonWriter).
+    const QJsonValue wrappings[] = {
+        params,
+        QJsonObject{{QStringLiteral("k"), params},
+                    {params.isString() ? params.toString() : QStringLiteral("key"), QStringLiteral("v")}},
+        QJsonArray{params, QStringLiteral("after"), params},
+    };
+    JsonWriter writer;  // one writer for all: it keeps state between strings
+    for (const QJsonValue &value : wrappings) {
+        QByteArray out = "prefix";
+        MessageCodec::appendRequest(out, OutboundRequest{7, QStringLiteral("m"), value}, writer);
+        const QByteArray expected = "prefix{\"id\":\"7\",\"method\":\"m\",\"params\":"
+            + QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).chopped(1).mid(1) + "}\n";
+        QCOMPARE(out.size(), expected.size());
+        QVERIFY(out == expected);
+    }
 }
 
 // Responses and chunks in our backend's exact layout skip the envelope parse;
@@ -266,6 +295,29 @@ void tst_MessageCodec::messagesMoveWithoutThrowing()
     QVERIFY(std::is_nothrow_move_assignable_v<QRustBridgeError>);
     QVERIFY(std::is_nothrow_move_constructible_v<InboundMessage>);
     QVERIFY(std::is_nothrow_move_constructible_v<OutboundRequest>);
+}
+
+// The buffers that hold big lines and requests: reserving keeps the bytes,
+// leaves the asked room, detaches a shared buffer, and the appends that
+// follow fit without another allocation.
+void tst_MessageCodec::largeBufferGrowsWithoutMovingBytes()
+{
+    QByteArray buffer = "abc";
+    const QByteArray shared = buffer;
+    const qsizetype extra = 10 * 1024 * 1024;
+    LargeBuffer::reserveForAppend(buffer, extra);
+    QCOMPARE(buffer, QByteArray("abc"));
+    QCOMPARE(shared, QByteArray("abc"));
+    QVERIFY(buffer.capacity() >= 3 + extra);
+    const char *const data = buffer.constData();
+    buffer.append(QByteArray(extra, 'x'));
+    buffer.append("}\n");  // what follows a big string must fit too
+    QCOMPARE(buffer.constData(), data);
+    QCOMPARE(buffer.size(), 3 + extra + 2);
+
+    // Room already there: nothing happens.
+    LargeBuffer::reserveForAppend(buffer, 1);
+    QCOMPARE(buffer.constData(), data);
 }
 
 QTEST_GUILESS_MAIN(tst_MessageCodec)
