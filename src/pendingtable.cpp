@@ -35,9 +35,7 @@ PendingTable::Entry &PendingTable::addWithHandler(quint64 id, const QString &met
 {
     Entry &entry = m_entries[id];
     entry.method = method;
-    entry.handler = std::move(handler);
-    entry.handlerContext = context;
-    entry.hasHandlerContext = context != nullptr;
+    entry.handler = GuardedReplyHandler(context, std::move(handler));
     return entry;
 }
 
@@ -104,7 +102,7 @@ void PendingTable::resolve(quint64 id, const QJsonValue &result)
         return;
     Entry &entry = node.mapped();
     if (!entry.promise) {
-        callHandler(entry, result, QRustBridgeError());
+        entry.handler(result, QRustBridgeError());
         return;
     }
     entry.promise->reportResult(result);
@@ -124,7 +122,7 @@ void PendingTable::reject(quint64 id, const QRustBridgeError &error)
 void PendingTable::completeRejected(Entry &entry, const QRustBridgeError &error)
 {
     if (!entry.promise) {
-        callHandler(entry, QJsonValue(), error);
+        entry.handler(QJsonValue(), error);
         return;
     }
     entry.promise->reportException(error);
@@ -140,7 +138,7 @@ void PendingTable::cancel(quint64 id, const QRustBridgeError &cancelled)
         return;
     Entry &entry = node.mapped();
     if (!entry.promise) {
-        callHandler(entry, QJsonValue(), cancelled);
+        entry.handler(QJsonValue(), cancelled);
         return;
     }
     entry.promise->cancel();
@@ -158,11 +156,4 @@ void PendingTable::rejectAll(const QRustBridgeError &error)
         completeRejected(entry, QRustBridgeError(error.code(), error.message(), entry.method,
                                                  MessageCodec::requestIdString(id)));
     }
-}
-
-void PendingTable::callHandler(Entry &entry, const QJsonValue &result, const QRustBridgeError &error)
-{
-    if (entry.hasHandlerContext && !entry.handlerContext)
-        return;
-    entry.handler(result, error);
 }

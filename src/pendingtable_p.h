@@ -3,6 +3,8 @@
 #include <QRustBridge/qrustbridge.h>
 #include <QRustBridge/qrustbridgeerror.h>
 
+#include "guardedreplyhandler_p.h"
+
 #include <QtCore/QFutureInterface>
 #include <QtCore/QJsonValue>
 #include <QtCore/QPointer>
@@ -32,9 +34,7 @@ public:
         // that already ran while the caller's QFuture still points at them, so
         // a later QFuture::cancel() writes to freed memory (docs/cancellation.md).
         std::optional<QFutureInterface<QJsonValue>> promise;
-        QRustBridge::ReplyHandler handler;
-        QPointer<const QObject> handlerContext;  // the handler is dropped once this is gone
-        bool hasHandlerContext = false;
+        GuardedReplyHandler handler;  // not called once its context is gone
         QPointer<QRustStream> stream;  // set for streaming requests
         bool watched = false;          // checked for QFuture::cancel() on every event-loop turn
     };
@@ -75,8 +75,6 @@ public:
     void rejectAll(const QRustBridgeError &error);
 
     static void completeRejected(Entry &entry, const QRustBridgeError &error);
-    // Calls the entry's handler unless it had a context that is gone.
-    static void callHandler(Entry &entry, const QJsonValue &result, const QRustBridgeError &error);
 
 private:
     using Map = std::unordered_map<quint64, Entry>;

@@ -4,6 +4,7 @@
 #include <QRustBridge/qruststream.h>
 #include <QRustBridge/qrusttcptransport.h>
 
+#include "guardedreplyhandler_p.h"
 #include "ioworker_p.h"
 #include "logging_p.h"
 #include "messagecodec_p.h"
@@ -11,10 +12,10 @@
 #include "qruststream_p.h"
 
 #include <QtCore/QAbstractEventDispatcher>
+#include <QtCore/QJsonObject>
 #include <QtCore/QPromise>
 
 #include <algorithm>
-#include <QtCore/QJsonObject>
 
 namespace {
 
@@ -273,19 +274,26 @@ QFuture<QJsonValue> QRustBridgePrivate::sendCommand(const QString &method, const
 void QRustBridgePrivate::sendCommand(const QString &method, const QJsonValue &params, const QObject *context,
                                      QRustBridge::ReplyHandler onReply)
 {
-    if (context && context->thread() != q->thread()) {
+    const bool foreignContext = context && context->thread() != q->thread();
+    if (foreignContext) {
         qCWarning(lcQRustBridge, "sendCommand(\"%s\"): the context lives in another thread; "
                             "the reply handler still runs in the bridge's thread",
                   qPrintable(method));
     }
     if (state != QRustBridge::State::Running) {
         // Queued, like the future overload's callers see it: never re-entrant.
+        // The receiver lives in the bridge's thread and outlives the bridge, so
+        // deleting the bridge first does not lose the call: the context, else
+        // the thread's event dispatcher (the bridge only in a thread that has none yet).
+        QObject *receiver = QAbstractEventDispatcher::instance(q->thread());
+        if (context && !foreignContext)
+            receiver = const_cast<QObject *>(context);
+        else if (!receiver)
+            receiver = q;
         QMetaObject::invokeMethod(
-            q,
-            [guard = QPointer<const QObject>(context), guarded = context != nullptr,
-             onReply = std::move(onReply), error = notRunningError(method)] {
-                if (!guarded || guard)
-                    onReply(QJsonValue(), error);
+            receiver,
+            [handler = GuardedReplyHandler(context, std::move(onReply)), error = notRunningError(method)] {
+                handler(QJsonValue(), error);
             },
             Qt::QueuedConnection);
         return;

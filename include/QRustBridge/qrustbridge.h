@@ -110,9 +110,8 @@ public:
         destroyed, \a onReply is dropped without being called (the request
         itself still completes). It must live in the bridge's thread; pass
         nullptr for no guard. Not running: \a onReply gets Code::NotRunning
-        from the event loop, never from inside this call (that call is
-        posted to the bridge: it is dropped if the bridge is destroyed before
-        the event loop runs).
+        from the event loop, never from inside this call, and still gets it
+        if the bridge is destroyed before the event loop runs.
     */
     void sendCommand(const QString &method, const QJsonValue &params, const QObject *context,
                      ReplyHandler onReply);

@@ -1,11 +1,17 @@
 // Proves the callback overload of QRustBridge::sendCommand(): every handler
 // is called exactly once with the result or the same error a QFuture would
-// carry, never from inside sendCommand(), and never after its context died.
+// carry, never from inside sendCommand(), never after its context died, and
+// in the bridge's thread even when the bridge is destroyed before the call.
 #include "../../shared/testsupport.h"
 
+#include <QtCore/QEventLoop>
 #include <QtCore/QJsonObject>
+#include <QtCore/QThread>
+#include <QtCore/QTimer>
 
+#include <atomic>
 #include <map>
+#include <memory>
 
 using namespace TestSupport;
 using Code = QRustBridgeError::Code;
@@ -57,6 +63,9 @@ private Q_SLOTS:
     void init();
     void resultAndRemoteErrorReachTheHandler();
     void notRunningIsReportedFromTheEventLoop();
+    void notRunningIsReportedAfterTheBridgeIsDestroyed_data();
+    void notRunningIsReportedAfterTheBridgeIsDestroyed();
+    void notRunningIsReportedInTheBridgesThread();
     void timeoutCallsTheHandlerOnce();
     void manyInFlightEachGetTheirOwnReply();
     void crashFailsEveryHandlerOnce();
@@ -107,6 +116,55 @@ void tst_ReplyHandler::notRunningIsReportedFromTheEventLoop()
     bridge.sendCommand(QStringLiteral("echo"), 3, nullptr, log.handler(3));
     QTRY_COMPARE(log.callsOf(3), 1);
     QCOMPARE(log.callsOf(2), 0);
+}
+
+void tst_ReplyHandler::notRunningIsReportedAfterTheBridgeIsDestroyed_data()
+{
+    QTest::addColumn<bool>("withContext");
+    QTest::newRow("context") << true;
+    QTest::newRow("no context") << false;
+}
+
+void tst_ReplyHandler::notRunningIsReportedAfterTheBridgeIsDestroyed()
+{
+    QFETCH(bool, withContext);
+    ReplyLog log;
+    auto *bridge = new QRustBridge(demoOptions());
+    bridge->sendCommand(QStringLiteral("echo"), 1, withContext ? this : nullptr, log.handler(1));
+    delete bridge;  // before the event loop runs: the call must not go with it
+    QCOMPARE(log.total(), 0);
+    QTRY_COMPARE(log.total(), 1);
+    QCOMPARE(log.callsOf(1), 1);
+    QCOMPARE(log.only(1).error.code(), Code::NotRunning);
+    QCOMPARE(log.only(1).error.method(), QStringLiteral("echo"));
+}
+
+void tst_ReplyHandler::notRunningIsReportedInTheBridgesThread()
+{
+    // A bridge in a worker thread, no context, destroyed at once: the handler
+    // still runs once, and in that thread (not in the main thread). All of it
+    // happens in the worker, so the thread start and `calls` order every access.
+    std::atomic<int> calls{0};
+    QThread *calledIn = nullptr;
+    Code code = Code::NoError;
+    std::unique_ptr<QThread> worker(QThread::create([&] {
+        QEventLoop loop;
+        auto *bridge = new QRustBridge(demoOptions());
+        bridge->sendCommand(QStringLiteral("echo"), 1, nullptr, [&](const QJsonValue &, const QRustBridgeError &e) {
+            calledIn = QThread::currentThread();
+            code = e.code();
+            ++calls;
+            loop.quit();
+        });
+        delete bridge;
+        QTimer::singleShot(5000, &loop, &QEventLoop::quit);  // no call: fail below, don't hang
+        loop.exec();
+    }));
+    worker->start();
+    QVERIFY(worker->wait(10000));
+    QCOMPARE(calls.load(), 1);
+    QCOMPARE(calledIn, worker.get());
+    QCOMPARE(code, Code::NotRunning);
 }
 
 void tst_ReplyHandler::timeoutCallsTheHandlerOnce()
