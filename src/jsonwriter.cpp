@@ -63,6 +63,18 @@ char *writeAsciiEscape(char *dst, char16_t u)
     return dst;
 }
 
+// Grows `out` by `bytes` (through LargeBuffer: big strings land on huge
+// pages) and returns where they start; `limit` becomes the new end. The
+// writer trims the unused rest with out.resize(cursor - out.constData()).
+char *appendRoom(QByteArray &out, qsizetype bytes, char *&limit)
+{
+    const qsizetype start = out.size();
+    LargeBuffer::reserveForAppend(out, bytes);
+    out.resize(start + bytes);
+    limit = out.data() + out.size();
+    return out.data() + start;
+}
+
 // The writers below fill `out` through a raw cursor with the invariant that
 // there is room for every remaining input unit as one byte plus the closing
 // quote, so plain runs copy without any check. Before a wider write they
@@ -140,11 +152,8 @@ private:
     void appendPayload(const char *p, const char *const end)
     {
         QByteArray &out = *m_out;
-        const qsizetype start = out.size();
-        LargeBuffer::reserveForAppend(out, (end - p) + 1);
-        out.resize(start + (end - p) + 1);
-        char *dst = out.data() + start;
-        char *limit = out.data() + out.size();
+        char *limit = nullptr;
+        char *dst = appendRoom(out, (end - p) + 1, limit);
         while (true) {
 #if defined(__SSE2__)
             // Sixteen plain bytes at a time (a 50 MiB string is mostly this loop).
@@ -191,11 +200,8 @@ void JsonWriter::appendString(QByteArray &out, QStringView s)
 {
     const char16_t *src = s.utf16();
     const char16_t *const end = src + s.size();
-    const qsizetype start = out.size();
-    LargeBuffer::reserveForAppend(out, s.size() + 2);
-    out.resize(start + s.size() + 2);
-    char *dst = out.data() + start;
-    char *limit = out.data() + out.size();
+    char *limit = nullptr;
+    char *dst = appendRoom(out, s.size() + 2, limit);
     *dst++ = '"';
     while (true) {
 #if defined(__SSE2__)
