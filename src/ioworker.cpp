@@ -66,7 +66,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
     connect(transport, &QRustTransport::openFailed, this, [this](const QRustBridgeError &error) {
         InboundMessage message;
         message.kind = InboundMessage::Kind::OpenFailed;
-        message.error = error;
+        message.setError(error);
         report(std::move(message));
         flushReports();
     });
@@ -75,7 +75,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
             m_channel->clearOutbound();
         InboundMessage message;
         message.kind = InboundMessage::Kind::Closed;
-        message.error = reason;
+        message.setError(reason);
         report(std::move(message));
         flushReports();
     });
@@ -149,11 +149,11 @@ void IoWorker::writePending()
                 InboundMessage failure;
                 failure.kind = InboundMessage::Kind::RequestFailed;
                 failure.id = request.id;
-                failure.error = QRustBridgeError(
+                failure.setError(QRustBridgeError(
                     QRustBridgeError::Code::PayloadTooLarge,
                     QRustBridge::tr("the request is larger than maxPayloadSize (%1 bytes); nothing was sent")
                         .arg(maxPayload),
-                    request.method, MessageCodec::requestIdString(request.id));
+                    request.method, MessageCodec::requestIdString(request.id)));
                 report(std::move(failure));
                 continue;
             }

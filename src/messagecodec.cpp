@@ -265,8 +265,8 @@ bool MessageCodec::decode(const QByteArray &line, InboundMessage &out, QString &
     const QJsonValue success = object.value(QLatin1String("success"));
     if (!success.isBool()) {
         out.kind = InboundMessage::Kind::RequestFailed;
-        out.error = QRustBridgeError(QRustBridgeError::Code::ProtocolError,
-                                     QRustBridge::tr("the backend's response has no boolean \"success\" field"));
+        out.setError(QRustBridgeError(QRustBridgeError::Code::ProtocolError,
+                                      QRustBridge::tr("the backend's response has no boolean \"success\" field")));
         return true;
     }
     out.kind = InboundMessage::Kind::Response;

@@ -6,6 +6,7 @@
 #include <QtCore/QProcess>
 #include <QtCore/QString>
 
+#include <memory>
 #include <type_traits>
 
 // A request waiting on the I/O thread to be serialized and written.
@@ -39,9 +40,20 @@ struct InboundMessage
     bool success = false;
     QJsonValue value;
     QString text;
-    QRustBridgeError error;
     qint64 exitCode = 0;
     QProcess::ExitStatus exitStatus = QProcess::NormalExit;
+
+    // OpenFailed, Closed and RequestFailed carry an error; the responses and
+    // chunks that make up nearly every batch do not, so it is held apart:
+    // a QRustBridgeError is most of a message's size and of its move cost.
+    const QRustBridgeError &error() const
+    {
+        static const QRustBridgeError none;
+        return errorDetail ? *errorDetail : none;
+    }
+    void setError(QRustBridgeError error) { errorDetail = std::make_unique<QRustBridgeError>(std::move(error)); }
+
+    std::unique_ptr<QRustBridgeError> errorDetail;
 };
 
 // Batches of these live in std::vectors; a throwing move would make every

@@ -589,7 +589,7 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         PendingTable::Entry *entry = pending.find(message.id);
         if (!entry)
             return;
-        QRustBridgeError error = message.error;
+        const QRustBridgeError &error = message.error();
         pending.reject(message.id, QRustBridgeError(error.code(), error.message(), entry->method,
                                                     MessageCodec::requestIdString(message.id)));
         return;
@@ -605,7 +605,7 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         processId = message.exitCode;
         return;
     case Kind::OpenFailed:
-        handleOpenFailed(message.error);
+        handleOpenFailed(message.error());
         return;
     case Kind::ProcessFinished:
         lastExitCode = int(message.exitCode);
@@ -652,7 +652,7 @@ void QRustBridgePrivate::handleClosed(const InboundMessage &message)
     channel.clearOutbound();
     ignoredIds.clear();
 
-    const QRustBridgeError why = message.error;
+    const QRustBridgeError why = message.error();
     pending.rejectAll(why);
     if (!alive)
         return;

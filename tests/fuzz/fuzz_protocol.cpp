@@ -134,9 +134,9 @@ public:
             return;
         }
         case Kind::RequestFailed:
-            FUZZ_CHECK(message.error.code() == Code::ProtocolError);
+            FUZZ_CHECK(message.error().code() == Code::ProtocolError);
             finish(message.id, Tracked::Outcome::Rejected, Code::ProtocolError, {}, [&] {
-                m_table.reject(message.id, error(Code::ProtocolError, message.id, message.error.message()));
+                m_table.reject(message.id, error(Code::ProtocolError, message.id, message.error().message()));
             });
             return;
         case Kind::Event:

@@ -114,7 +114,7 @@ void tst_MessageCodec::flagsMalformedResponse()
         QVERIFY(MessageCodec::decode(line, message, problem));
         QCOMPARE(message.kind, InboundMessage::Kind::RequestFailed);
         QCOMPARE(message.id, quint64(1));
-        QCOMPARE(message.error.code(), QRustBridgeError::Code::ProtocolError);
+        QCOMPARE(message.error().code(), QRustBridgeError::Code::ProtocolError);
     }
 }
 
