@@ -45,13 +45,16 @@ struct InboundMessage
 
     // OpenFailed, Closed and RequestFailed carry an error; the responses and
     // chunks that make up nearly every batch do not, so it is held apart:
-    // a QRustBridgeError is most of a message's size and of its move cost.
+    // a QRustBridgeError is about half a message's size and most of its move cost.
     const QRustBridgeError &error() const
     {
         static const QRustBridgeError none;
         return errorDetail ? *errorDetail : none;
     }
-    void setError(QRustBridgeError error) { errorDetail = std::make_unique<QRustBridgeError>(std::move(error)); }
+    void setError(QRustBridgeError error)
+    {
+        errorDetail = std::make_unique<QRustBridgeError>(std::move(error));
+    }
 
     std::unique_ptr<QRustBridgeError> errorDetail;
 };
