@@ -3,6 +3,7 @@
 #include <QRustBridge/qruststdiotransport.h>
 #include <QRustBridge/qruststream.h>
 #include <QRustBridge/qrusttcptransport.h>
+#include <QRustBridge/qrusttypedcommand.h>
 
 #include "guardedreplyhandler_p.h"
 #include "ioworker_p.h"
@@ -25,15 +26,6 @@ QFuture<T> finishedFuture(const T &value)
     QPromise<T> promise;
     promise.start();
     promise.addResult(value);
-    promise.finish();
-    return promise.future();
-}
-
-QFuture<QJsonValue> failedFuture(const QRustBridgeError &error)
-{
-    QPromise<QJsonValue> promise;
-    promise.start();
-    promise.setException(error);
     promise.finish();
     return promise.future();
 }
@@ -85,9 +77,7 @@ void QRustBridgePrivate::shutdownForDestruction()
     const QRustBridgeError gone = transportLostError(QRustBridge::tr("the bridge was destroyed"));
     if (startPromise) {
         lastError = gone;
-        startPromise->reportResult(false);
-        startPromise->reportFinished();
-        startPromise.reset();
+        finishStart(false);
     }
     pending.rejectAll(gone);
     // The worker deletes itself and ends the thread; the channel handshake
@@ -262,7 +252,7 @@ quint64 QRustBridgePrivate::enqueue(const QString &method, const QJsonValue &par
 QFuture<QJsonValue> QRustBridgePrivate::sendCommand(const QString &method, const QJsonValue &params)
 {
     if (state != QRustBridge::State::Running)
-        return failedFuture(notRunningError(method));
+        return QRustTyped::detail::failedFuture<QJsonValue>(notRunningError(method));
     const quint64 id = enqueue(method, params);
     PendingTable::Entry &entry = pending.add(id, method);
     QFuture<QJsonValue> future = entry.promise->future();
@@ -319,7 +309,7 @@ QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, con
     QRustStreamPrivate *sd = stream->d.get();
     if (state != QRustBridge::State::Running) {
         const QRustBridgeError error = notRunningError(method);
-        sd->future = failedFuture(error);
+        sd->future = QRustTyped::detail::failedFuture<QJsonValue>(error);
         sd->finished = true;
         // Queued, so the caller can connect to failed() first.
         QMetaObject::invokeMethod(stream, [stream, error] { Q_EMIT stream->failed(error); },

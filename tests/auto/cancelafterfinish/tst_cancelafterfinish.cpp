@@ -55,8 +55,11 @@ void tst_CancelAfterFinish::init()
 void tst_CancelAfterFinish::cancellingFinishedFuturesDoesNothing()
 {
     QRustBridge bridge(demoOptions());
-    QFuture<bool> spawned = bridge.spawn();
     int runs = 0;
+    // Born finished (the bridge is not running yet): its continuation runs at once.
+    QFuture<QJsonValue> notRunning = bridge.sendCommand(QStringLiteral("echo"), 0);
+    attachContinuation(notRunning, runs);
+    QFuture<bool> spawned = bridge.spawn();
     attachContinuation(spawned, runs);
     QRB_WAIT(spawned, 15000);
     QVERIFY(spawned.result());
@@ -75,10 +78,10 @@ void tst_CancelAfterFinish::cancellingFinishedFuturesDoesNothing()
         bridge, QJsonObject{{QStringLiteral("n"), 3}}, nullptr, [](const QJsonValue &) {});
     attachContinuation(typedStream, runs);
 
-    const QList<QFuture<QJsonValue>> futures{reply, failed, streamResult, typed, typedStream};
+    const QList<QFuture<QJsonValue>> futures{notRunning, reply, failed, streamResult, typed, typedStream};
     for (const QFuture<QJsonValue> &future : futures)
         QRB_WAIT(future, 10000);
-    QCOMPARE(runs, 6);
+    QCOMPARE(runs, 7);
     // Let everything the bridge still holds for those requests go.
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     QCoreApplication::processEvents();
@@ -90,7 +93,8 @@ void tst_CancelAfterFinish::cancellingFinishedFuturesDoesNothing()
     QCOMPARE(reply.result().toInt(), 1);
     QCOMPARE(typed.result().toInt(), 2);
     QCOMPARE(errorOf(failed).code(), QRustBridgeError::Code::Remote);
-    QCOMPARE(runs, 6);
+    QCOMPARE(errorOf(notRunning).code(), QRustBridgeError::Code::NotRunning);
+    QCOMPARE(runs, 7);
     QVERIFY(bridge.isRunning());
 }
 
