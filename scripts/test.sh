@@ -2,7 +2,7 @@
 # Installs dependencies, builds everything with warnings as errors, and runs
 # all tests, each stage timed:
 #   1. build          scripts/build.sh into build/
-#   2. cargo test     the Rust crate's tests
+#   2. cargo test     scripts/cargo-test.sh: the Rust crate's tests
 #   3. ctest          every CTest test of build/ (soak: 30 s)
 #   4. fuzz           scripts/fuzz.sh: replay the seed corpora, then each
 #                     libFuzzer target for FUZZ_SECONDS (default 60) s
@@ -31,7 +31,7 @@ trap report EXIT
 
 ./scripts/build.sh
 stage build
-(cd rust && CARGO_TARGET_DIR=../build/cargo-target RUSTFLAGS=-Dwarnings cargo test --release --quiet)
+./scripts/cargo-test.sh
 stage "cargo test"
 (cd build && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 --parallel "${CTEST_JOBS:-2}")
 stage ctest

@@ -1,8 +1,12 @@
 #pragma once
 
+#include <QtCore/QJsonObject>
 #include <QtCore/QProcessEnvironment>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
+#include <QtCore/QtGlobal>
+
+#include <functional>
 
 /*!
     \struct QRustBridgeOptions
@@ -14,7 +18,7 @@
 struct QRustBridgeOptions
 {
     QString binaryName;                 //!< Backend executable name (required).
-    QString binaryPath;                 //!< Explicit path to the backend; tried first.
+    QString binaryPath;                 //!< Explicit path to the backend; when set, the only candidate.
     QString envVarName;                 //!< Environment variable that may hold the backend path.
     QString platformPackagePrefix;      //!< Looks in `<appDir>/<prefix>-<os>-<arch>/`.
     QStringList localPaths;             //!< Extra candidate paths, tried in order.
@@ -27,4 +31,26 @@ struct QRustBridgeOptions
     QProcessEnvironment environment;    //!< Variables merged over the inherited environment.
     QString readyEventName = QStringLiteral("ready"); //!< Event that completes the handshake.
     QString cancelMethod;               //!< Method sent when a request is cancelled; empty = send nothing.
+    /*! Relative candidates (localPaths, the dev paths) also resolve against the
+        working directory. Off: they resolve against the application's directory
+        only, so a planted `./rust/target/release/<name>` is never run. */
+    bool searchWorkingDirectory = false;
+    /*! Receives what the bridge logs about itself (start, exit, reconnect,
+        skipped lines, refused peers) with a level, a message and structured
+        data. Unset: the \c qrustbridge logging category. Called on the
+        bridge's thread. */
+    std::function<void(QtMsgType level, const QString &message, const QJsonObject &data)> logger;
+    /*! Writes every line sent and received, timestamped, to the logging
+        category \c qrustbridge.trace (debug level). Also switched on for every
+        bridge by the environment variable \c QRUSTBRIDGE_TRACE=1. Off: costs
+        nothing. */
+    bool traceMessages = false;
+    /*! Chunks a QRustStream keeps for takeChunks() while nobody is connected to
+        chunkReceived(); beyond it the oldest are dropped and counted. */
+    int streamBufferLimit = 10000;
+    /*! Bytes of lines parsed on the I/O thread but not yet taken by the
+        bridge's thread above which the I/O thread stops reading, so a busy
+        app thread pushes back on the backend. A single longer line (up to
+        maxPayloadSize) is still read whole. */
+    qint64 inboundHighWaterMark = 16 * 1024 * 1024;
 };
