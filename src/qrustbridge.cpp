@@ -13,6 +13,8 @@
 #include "qruststream_p.h"
 
 #include <QtCore/QAbstractEventDispatcher>
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QPromise>
 
@@ -38,6 +40,7 @@ QFuture<T> finishedFuture(const T &value)
 QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions &options)
     : q(q)
     , options(options)
+    , log(options.logger, q)
 {
     qRegisterMetaType<QRustBridgeError>();
     clock.start();
@@ -134,7 +137,9 @@ void QRustBridgePrivate::setState(QRustBridge::State newState)
 void QRustBridgePrivate::setError(const QRustBridgeError &error)
 {
     lastError = error;
-    qCDebug(lcQRustBridge) << "bridge error:" << error.what();
+    // Debug, not warning: the application hears of it through errorOccurred().
+    log.debug(QStringLiteral("bridge error: %1").arg(error.message()),
+            {{QStringLiteral("code"), QRustBridgeError::codeName(error.code())}, {QStringLiteral("method"), error.method()}});
     Q_EMIT q->errorOccurred(error);
 }
 
@@ -187,6 +192,15 @@ QRustTransport *QRustBridgePrivate::createTransport()
     if (mode == Mode::Tcp)
         return new QRustTcpTransport(tcpHost, tcpPort, tcpOptions);
     const QString program = locator.locate(options);
+    if (program.isEmpty() && !options.binaryPath.isEmpty()) {
+        const QString path = QRustBinaryLocator::candidates(options).value(0);
+        lastError = QRustBridgeError(
+            QRustBridgeError::Code::BinaryNotFound,
+            QFileInfo::exists(path)
+                ? QRustBridge::tr("backend \"%1\" (binaryPath) is not an executable file").arg(path)
+                : QRustBridge::tr("backend \"%1\" (binaryPath) does not exist").arg(path));
+        return nullptr;
+    }
     if (program.isEmpty()) {
         lastError = QRustBridgeError(
             QRustBridgeError::Code::BinaryNotFound,
@@ -196,7 +210,11 @@ QRustTransport *QRustBridgePrivate::createTransport()
                      options.searchSystemPath ? QRustBridge::tr(" and PATH") : QString()));
         return nullptr;
     }
-    qCDebug(lcQRustBridge) << "starting" << program << options.cliArgs;
+    if (QFileInfo(program).permissions() & QFileDevice::WriteOther)
+        log.warning(QStringLiteral("backend %1 is world-writable: anyone could replace it").arg(program));
+    log.debug(QStringLiteral("starting %1").arg(program),
+              {{QStringLiteral("program"), program},
+               {QStringLiteral("arguments"), QJsonArray::fromStringList(options.cliArgs)}});
     return new QRustStdioTransport(program, options.cliArgs, options.environment);
 }
 
@@ -266,9 +284,8 @@ void QRustBridgePrivate::sendCommand(const QString &method, const QJsonValue &pa
 {
     const bool foreignContext = context && context->thread() != q->thread();
     if (foreignContext) {
-        qCWarning(lcQRustBridge, "sendCommand(\"%s\"): the context lives in another thread; "
-                            "the reply handler still runs in the bridge's thread",
-                  qPrintable(method));
+        log.warning(QStringLiteral("sendCommand(\"%1\"): the context lives in another thread; "
+                                   "the reply handler still runs in the bridge's thread").arg(method));
     }
     if (state != QRustBridge::State::Running) {
         // Queued, like the future overload's callers see it: never re-entrant.
@@ -307,6 +324,7 @@ QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, con
 {
     auto *stream = new QRustStream(q);
     QRustStreamPrivate *sd = stream->d.get();
+    sd->maxBuffered = qMax(0, options.streamBufferLimit);
     if (state != QRustBridge::State::Running) {
         const QRustBridgeError error = notRunningError(method);
         sd->future = QRustTyped::detail::failedFuture<QJsonValue>(error);
@@ -492,7 +510,8 @@ void QRustBridgePrivate::handleStartFailure(const QRustBridgeError &error)
 void QRustBridgePrivate::handleOpenFailed(const QRustBridgeError &error)
 {
     if (state == QRustBridge::State::Reconnecting) {
-        qCDebug(lcQRustBridge) << "reconnect attempt" << reconnectAttempt << "failed:" << error.message();
+        log.debug(QStringLiteral("reconnect attempt %1 failed: %2").arg(reconnectAttempt).arg(error.message()),
+                  {{QStringLiteral("attempt"), reconnectAttempt}});
         lastError = error;
         scheduleReconnect();
         return;
@@ -521,7 +540,8 @@ void QRustBridgePrivate::attemptReconnect()
 {
     if (state != QRustBridge::State::Reconnecting)
         return;
-    qCDebug(lcQRustBridge) << "reconnect attempt" << reconnectAttempt;
+    log.debug(QStringLiteral("reconnect attempt %1").arg(reconnectAttempt),
+              {{QStringLiteral("attempt"), reconnectAttempt}});
     readyTimer.start(options.readyTimeoutMs);
     openTransport(createTransport());
 }
@@ -555,7 +575,8 @@ void QRustBridgePrivate::handle(InboundMessage &message)
             return;
         PendingTable::Entry *entry = pending.find(message.id);
         if (!entry) {
-            qCWarning(lcQRustBridge) << "response for unknown request id" << message.id << "dropped";
+            log.warning(QStringLiteral("response for unknown request id %1 dropped").arg(message.id),
+                        {{QStringLiteral("id"), MessageCodec::requestIdString(message.id)}});
             return;
         }
         if (message.success) {
@@ -572,7 +593,8 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         if (entry && entry->stream)
             entry->stream->d->deliverChunk(message.value);
         else if (!ignoredIds.contains(message.id))
-            qCDebug(lcQRustBridge) << "chunk for request" << message.id << "that is not a running stream dropped";
+            log.debug(QStringLiteral("chunk for request %1 that is not a running stream dropped").arg(message.id),
+                      {{QStringLiteral("id"), MessageCodec::requestIdString(message.id)}});
         return;
     }
     case Kind::RequestFailed: {
@@ -591,8 +613,9 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         Q_EMIT q->standardErrorLine(message.text);
         return;
     case Kind::Opened:
-        qCDebug(lcQRustBridge) << "transport open; waiting for" << options.readyEventName;
         processId = message.exitCode;
+        log.debug(QStringLiteral("transport open; waiting for the \"%1\" event").arg(options.readyEventName),
+                  processId ? QJsonObject{{QStringLiteral("pid"), processId}} : QJsonObject{});
         return;
     case Kind::OpenFailed:
         handleOpenFailed(message.error());
@@ -600,6 +623,12 @@ void QRustBridgePrivate::handle(InboundMessage &message)
     case Kind::ProcessFinished:
         lastExitCode = int(message.exitCode);
         lastExitStatus = message.exitStatus;
+        log.log(message.exitStatus == QProcess::NormalExit && message.exitCode == 0 ? QtDebugMsg : QtInfoMsg,
+                message.exitStatus == QProcess::NormalExit
+                    ? QStringLiteral("backend exited with code %1").arg(message.exitCode)
+                    : QStringLiteral("backend crashed"),
+                {{QStringLiteral("exitCode"), message.exitCode},
+                 {QStringLiteral("crashed"), message.exitStatus != QProcess::NormalExit}});
         return;
     case Kind::Closed:
         handleClosed(message);
@@ -619,6 +648,7 @@ void QRustBridgePrivate::handleEvent(const InboundMessage &message)
     const bool wasReconnect = state == State::Reconnecting;
     readyTimer.stop();
     reconnectAttempt = 0;
+    log.debug(wasReconnect ? QStringLiteral("reconnected") : QStringLiteral("backend ready"));
     setState(State::Running);
     if (!alive)
         return;

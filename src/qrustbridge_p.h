@@ -4,6 +4,7 @@
 #include <QRustBridge/qrustbridge.h>
 #include <QRustBridge/qrusttcpoptions.h>
 
+#include "bridgelog_p.h"
 #include "iochannel_p.h"
 #include "pendingtable_p.h"
 
@@ -77,6 +78,7 @@ public:
 
     QRustBridge *q;
     QRustBridgeOptions options;
+    BridgeLog log;
     QRustBinaryLocator locator;
     QRustBridge::State state = QRustBridge::State::NotRunning;
     QRustBridgeError lastError;

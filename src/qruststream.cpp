@@ -1,6 +1,5 @@
 #include <QRustBridge/qruststream.h>
 
-#include "logging_p.h"
 #include "qrustbridge_p.h"
 #include "qruststream_p.h"
 
@@ -25,16 +24,30 @@ void QRustStreamPrivate::deliverChunk(const QJsonValue &data)
         Q_EMIT q->chunkReceived(data);
         return;
     }
-    if (maxBuffered <= 0)
+    if (maxBuffered <= 0) {
+        countDropped(1);
         return;
-    if (int(buffer.size()) >= maxBuffered) {
-        if (dropped == 0)
-            qCWarning(lcQRustBridge) << "stream" << id << "has" << maxBuffered
-                                     << "unread chunks; dropping the oldest (nobody calls takeChunks())";
-        buffer.pop_front();
-        ++dropped;
     }
+    if (int(buffer.size()) >= maxBuffered) {
+        buffer.pop_front();
+        countDropped(1);
+    }
+    const bool wasEmpty = buffer.empty();
     buffer.push_back(data);
+    if (wasEmpty)
+        Q_EMIT q->chunksAvailable();
+}
+
+void QRustStreamPrivate::countDropped(qint64 count)
+{
+    if (dropped == 0 && bridge) {
+        bridge->log.warning(
+            QStringLiteral("stream %1 has %2 unread chunks (streamBufferLimit); dropping the oldest")
+                .arg(id)
+                .arg(maxBuffered),
+            {{QStringLiteral("id"), QString::number(id)}, {QStringLiteral("limit"), maxBuffered}});
+    }
+    dropped += count;
 }
 
 void QRustStreamPrivate::armInactivityTimer(int timeoutMs)
@@ -107,7 +120,7 @@ qint64 QRustStream::chunkCount() const
     return d->chunks;
 }
 
-qint64 QRustStream::droppedChunkCount() const
+qint64 QRustStream::droppedChunks() const
 {
     return d->dropped;
 }
@@ -119,11 +132,12 @@ int QRustStream::maxBufferedChunks() const
 
 void QRustStream::setMaxBufferedChunks(int count)
 {
-    d->maxBuffered = count;
-    while (int(d->buffer.size()) > qMax(0, count)) {
-        d->buffer.pop_front();
-        ++d->dropped;
-    }
+    d->maxBuffered = qMax(0, count);
+    const qint64 excess = qint64(d->buffer.size()) - d->maxBuffered;
+    if (excess <= 0)
+        return;
+    d->buffer.erase(d->buffer.begin(), d->buffer.begin() + excess);
+    d->countDropped(excess);
 }
 
 QString QRustStream::requestId() const

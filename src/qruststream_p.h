@@ -18,6 +18,8 @@ public:
     void deliverChunk(const QJsonValue &data);
     void complete(const QJsonValue &result);
     void fail(const QRustBridgeError &error);
+    // Counts chunks the pull buffer could not keep; warns the first time.
+    void countDropped(qint64 count);
 
     // The inactivity timeout is not restarted per chunk (a QTimer restart
     // costs more than the rest of a chunk's delivery): chunks only note the
@@ -37,6 +39,6 @@ public:
     int inactivityTimeoutMs = 0;
     qint64 chunks = 0;
     qint64 dropped = 0;
-    int maxBuffered = 10000;
+    int maxBuffered = 10000;  // QRustBridgeOptions::streamBufferLimit
     bool finished = false;
 };

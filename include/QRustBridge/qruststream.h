@@ -20,12 +20,18 @@ class QRustStreamPrivate;
     the caller may deleteLater() it at any time (that cancels it if it is
     still running). Exactly one of finished() or failed() is emitted.
 
-    Chunk buffering policy: while a receiver is connected to chunkReceived(),
-    chunks are delivered only through the signal and never buffered. With no
-    receiver, chunks are kept for takeChunks(), at most maxBufferedChunks()
-    (default 10000); when the buffer is full the oldest chunk is dropped and
-    counted in droppedChunkCount(), so a stream nobody reads cannot grow
-    memory without limit.
+    Two ways to consume chunks:
+    - push: connect to chunkReceived(); chunks are then delivered only through
+      the signal and never buffered;
+    - pull: with no receiver on chunkReceived(), chunks are kept for
+      takeChunks(), and chunksAvailable() says when the buffer turns
+      non-empty. At most maxBufferedChunks() are kept
+      (QRustBridgeOptions::streamBufferLimit, default 10000); when the buffer
+      is full the oldest chunk is dropped, counted in droppedChunks() and
+      logged once, so a stream nobody reads cannot grow memory without limit.
+
+    With QCoro, `QRustCoro::chunks(stream)` (qrustcoro.h) iterates the chunks
+    in a coroutine.
 */
 class QRUSTBRIDGE_EXPORT QRustStream : public QObject
 {
@@ -43,7 +49,7 @@ public:
     /*! Number of chunks received so far. */
     qint64 chunkCount() const;
     /*! Chunks dropped because the pull buffer was full. */
-    qint64 droppedChunkCount() const;
+    qint64 droppedChunks() const;
     /*! Most chunks kept for takeChunks() while nobody is connected to chunkReceived(). */
     int maxBufferedChunks() const;
     /*! Sets maxBufferedChunks(); 0 keeps none. Extra chunks already held are dropped, oldest first. */
@@ -59,6 +65,13 @@ public:
     void cancel();
 
 Q_SIGNALS:
+    /*!
+        Pull style: chunks were added to an empty buffer; takeChunks() returns
+        them and any that arrive before it is called. Emitted again for the
+        first chunk after the buffer was emptied. Never emitted while a
+        receiver is connected to chunkReceived().
+    */
+    void chunksAvailable();
     /*! One chunk, in the order the backend sent them. */
     void chunkReceived(const QJsonValue &data);
     /*! The stream ended with a final \a result. Emitted at most once; never together with failed(). */

@@ -36,6 +36,9 @@ private Q_SLOTS:
     void pullConsumerGetsChunksInOrder();
     void unreadStreamBufferIsBounded();
     void signalConsumerBuffersNothing();
+    void chunksAvailableSignalsEachRefillOfTheBuffer();
+    void chunksAvailableIsSilentForSignalConsumers();
+    void streamBufferLimitOptionBoundsTheBuffer();
     void notRunningStreamFailsAfterReturn();
 
 private:
@@ -225,7 +228,7 @@ void tst_QRustStream::pullConsumerGetsChunksInOrder()
     QCOMPARE(taken.size(), 200);
     for (int i = 0; i < 200; ++i)
         QCOMPARE(taken.at(i).toObject().value(QStringLiteral("i")).toInt(), i);
-    QCOMPARE(stream->droppedChunkCount(), 0);
+    QCOMPARE(stream->droppedChunks(), 0);
 }
 
 void tst_QRustStream::unreadStreamBufferIsBounded()
@@ -234,7 +237,7 @@ void tst_QRustStream::unreadStreamBufferIsBounded()
     stream->setMaxBufferedChunks(100);
     QRB_WAIT(stream->result(), 10000);
     QCOMPARE(stream->chunkCount(), 5000);
-    QCOMPARE(stream->droppedChunkCount(), 4900);
+    QCOMPARE(stream->droppedChunks(), 4900);
     const QList<QJsonValue> kept = stream->takeChunks();
     QCOMPARE(kept.size(), 100);
     // The newest chunks are kept.
@@ -250,6 +253,64 @@ void tst_QRustStream::signalConsumerBuffersNothing()
     QRB_WAIT(stream->result(), 5000);
     QCOMPARE(received, 300);
     QVERIFY(stream->takeChunks().isEmpty());
+}
+
+void tst_QRustStream::chunksAvailableSignalsEachRefillOfTheBuffer()
+{
+    // One chunk every 20 ms, taken as soon as it is announced: each chunk
+    // refills an empty buffer, so each is announced once, and a pull consumer
+    // driven only by the signal sees all of them in order.
+    QRustStream *stream = m_bridge->sendCommandStreaming(QStringLiteral("count"), countParams(5, 20));
+    QList<QJsonValue> taken;
+    int announcements = 0;
+    connect(stream, &QRustStream::chunksAvailable, this, [&] {
+        ++announcements;
+        const QList<QJsonValue> batch = stream->takeChunks();
+        QVERIFY(!batch.isEmpty());  // never announced with nothing to take
+        taken += batch;
+    });
+    QRB_WAIT(stream->result(), 5000);
+    QCOMPARE(taken.size(), 5);
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(taken.at(i).toObject().value(QStringLiteral("i")).toInt(), i);
+    QCOMPARE(announcements, 5);
+}
+
+void tst_QRustStream::chunksAvailableIsSilentForSignalConsumers()
+{
+    QRustStream *stream = m_bridge->sendCommandStreaming(QStringLiteral("count"), countParams(50, 0));
+    QSignalSpy available(stream, &QRustStream::chunksAvailable);
+    QSignalSpy chunks(stream, &QRustStream::chunkReceived);
+    QRB_WAIT(stream->result(), 5000);
+    QCOMPARE(chunks.count(), 50);
+    QCOMPARE(available.count(), 0);
+}
+
+void tst_QRustStream::streamBufferLimitOptionBoundsTheBuffer()
+{
+    QList<QPair<QtMsgType, QJsonObject>> logged;
+    QRustBridgeOptions options = demoOptions();
+    options.streamBufferLimit = 7;
+    options.logger = [&](QtMsgType level, const QString &, const QJsonObject &data) {
+        if (data.contains(QStringLiteral("limit")))
+            logged.append({level, data});
+    };
+    QRustBridge bridge(options);
+    QRB_SPAWN(bridge);
+    QRustStream *stream = bridge.sendCommandStreaming(QStringLiteral("count"), countParams(50, 0));
+    QCOMPARE(stream->maxBufferedChunks(), 7);
+    QSignalSpy available(stream, &QRustStream::chunksAvailable);
+    QRB_WAIT(stream->result(), 5000);
+    QCOMPARE(available.count(), 1);  // nobody took anything: announced once
+    QCOMPARE(stream->droppedChunks(), 43);
+    const QList<QJsonValue> kept = stream->takeChunks();
+    QCOMPARE(kept.size(), 7);
+    QCOMPARE(kept.first().toObject().value(QStringLiteral("i")).toInt(), 43);
+    // The drop is reported once, as a warning, through the bridge's logger.
+    QCOMPARE(logged.size(), 1);
+    QCOMPARE(logged.first().first, QtWarningMsg);
+    QCOMPARE(logged.first().second.value(QStringLiteral("limit")).toInt(), 7);
+    QCOMPARE(logged.first().second.value(QStringLiteral("id")).toString(), stream->requestId());
 }
 
 void tst_QRustStream::notRunningStreamFailsAfterReturn()
