@@ -2,6 +2,7 @@
 // as straight-line code with co_await (QCoro). Nothing blocks: each co_await
 // returns to the event loop until the future finishes.
 #include <QRustBridge/QRustBridge>
+#include <QRustBridge/qrustcoro.h>
 
 #include <QCoroFuture>
 #include <QCoroTask>
@@ -23,11 +24,13 @@ QFuture<QJsonValue> add(QRustBridge &bridge, int a, int b)
 
 QRustStream *count(QRustBridge &bridge, int n)
 {
-    QRustStream *stream = bridge.sendCommandStreaming(
-        QStringLiteral("count"), QJsonObject{{QStringLiteral("n"), n}, {QStringLiteral("delayMs"), 10}});
-    QObject::connect(stream, &QRustStream::chunkReceived, stream,
-                     [](const QJsonValue &chunk) { std::printf("chunk %d\n", chunk[QStringLiteral("i")].toInt()); });
-    return stream;
+    return bridge.sendCommandStreaming(QStringLiteral("count"),
+                                       QJsonObject{{QStringLiteral("n"), n}, {QStringLiteral("delayMs"), 10}});
+}
+
+int chunkIndex(const QJsonValue &chunk)
+{
+    return chunk[QStringLiteral("i")].toInt();
 }
 
 QFuture<QJsonValue> failOnPurpose(QRustBridge &bridge)
@@ -49,7 +52,11 @@ QCoro::Task<int> run(QRustBridge &bridge)
     try {
         const QJsonValue sum = co_await add(bridge, 20, 22);
         report("add", QString::number(sum.toInt()));
+        // Chunks as a loop: each iteration waits for the next one.
         QRustStream *stream = count(bridge, 3);
+        QCORO_FOREACH(const QJsonValue &chunk, QRustCoro::chunks(stream)) {
+            std::printf("chunk %d\n", chunkIndex(chunk));
+        }
         const QJsonValue total = co_await stream->result();
         report("count", QString::number(total.toObject().value(QLatin1String("count")).toInt()));
         // A remote error arrives as an exception at the co_await.

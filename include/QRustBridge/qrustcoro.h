@@ -147,10 +147,16 @@ QCoro::AsyncGenerator<typename QRustTyped::StreamingCommandTraits<Command>::Chun
     const QString method = Traits::method();
     const QString requestId = stream->requestId();
     qsizetype index = 0;
-    QCORO_FOREACH(const QJsonValue &data, chunks(stream)) {
+    // Spelled out: inside a template, GCC 12 rejects `co_await ++it`
+    // ("insufficient contextual information"), which QCORO_FOREACH uses.
+    QCoro::AsyncGenerator<QJsonValue> json = chunks(stream);
+    auto it = co_await json.begin();
+    while (it != json.end()) {
         const QString path = QRustTyped::jsonIndexPath(QString::fromLatin1("chunk"), index++);
-        Chunk chunk = QRustTyped::detail::valueFromJson<Chunk>(data, path, method, requestId);
+        Chunk chunk = QRustTyped::detail::valueFromJson<Chunk>(*it, path, method, requestId);
         co_yield chunk;
+        auto next = ++it;
+        co_await next;
     }
 }
 
