@@ -129,8 +129,7 @@ void QRustBridgeElementPrivate::markOptionsChanged()
     Q_EMIT q->optionsChanged();
 }
 
-QJSValue QRustBridgeElementPrivate::start(bool socket, const QString &path,
-                                          const QRustSocketOptions &socketOptions)
+QJSValue QRustBridgeElementPrivate::start(const std::function<QFuture<bool>(QRustBridge &)> &begin)
 {
     QRustBridge *b = ensureBridge(true);
     quint64 token = 0;
@@ -147,7 +146,7 @@ QJSValue QRustBridgeElementPrivate::start(bool socket, const QString &path,
         settle(token, outcome);
     });
     // The bridge may emit (and QML handlers run) synchronously in here; map nodes stay valid.
-    const QFuture<bool> future = socket ? b->connectToServer(path, socketOptions) : b->spawn();
+    const QFuture<bool> future = begin(*b);
     const auto it = pending.find(token);
     if (it != pending.end())
         it->second.startFuture = future;
@@ -396,24 +395,64 @@ QString QRustBridgeElement::lastErrorString() const
 
 QJSValue QRustBridgeElement::spawn()
 {
-    return d->start(false, QString(), QRustSocketOptions());
+    return d->start([](QRustBridge &bridge) { return bridge.spawn(); });
+}
+
+void QRustBridgeElementPrivate::readSocketOptions(const QJSValue &object, QRustSocketOptions *options)
+{
+    const auto read = [&object](const char *name) {
+        return object.isObject() ? object.property(QString::fromLatin1(name)) : QJSValue();
+    };
+    if (const QJSValue v = read("autoReconnect"); !v.isUndefined())
+        options->autoReconnect = v.toBool();
+    if (const QJSValue v = read("reconnectBaseDelayMs"); v.isNumber())
+        options->reconnectBaseDelayMs = v.toInt();
+    if (const QJSValue v = read("reconnectMaxDelayMs"); v.isNumber())
+        options->reconnectMaxDelayMs = v.toInt();
+    if (const QJSValue v = read("maxReconnectAttempts"); v.isNumber())
+        options->maxReconnectAttempts = v.toInt();
+}
+
+void QRustBridgeElementPrivate::readTcpOptions(const QJSValue &object, QRustTcpOptions *options)
+{
+    readSocketOptions(object, options);
+    const auto read = [&object](const char *name) {
+        return object.isObject() ? object.property(QString::fromLatin1(name)) : QJSValue();
+    };
+    if (const QJSValue v = read("useTls"); !v.isUndefined())
+        options->useTls = v.toBool();
+    if (const QJSValue v = read("verifyPeer"); !v.isUndefined())
+        options->verifyPeer = v.toBool();
+    if (const QJSValue v = read("caCertificateFile"); v.isString())
+        options->caCertificateFile = v.toString();
+    if (const QJSValue v = read("clientCertificateFile"); v.isString())
+        options->clientCertificateFile = v.toString();
+    if (const QJSValue v = read("clientKeyFile"); v.isString())
+        options->clientKeyFile = v.toString();
+    if (const QJSValue v = read("peerVerifyName"); v.isString())
+        options->peerVerifyName = v.toString();
 }
 
 QJSValue QRustBridgeElement::connectToServer(const QString &path, const QJSValue &options)
 {
     QRustSocketOptions socketOptions;
-    const auto read = [&options](const char *name) {
-        return options.isObject() ? options.property(QString::fromLatin1(name)) : QJSValue();
-    };
-    if (const QJSValue v = read("autoReconnect"); !v.isUndefined())
-        socketOptions.autoReconnect = v.toBool();
-    if (const QJSValue v = read("reconnectBaseDelayMs"); v.isNumber())
-        socketOptions.reconnectBaseDelayMs = v.toInt();
-    if (const QJSValue v = read("reconnectMaxDelayMs"); v.isNumber())
-        socketOptions.reconnectMaxDelayMs = v.toInt();
-    if (const QJSValue v = read("maxReconnectAttempts"); v.isNumber())
-        socketOptions.maxReconnectAttempts = v.toInt();
-    return d->start(true, path, socketOptions);
+    QRustBridgeElementPrivate::readSocketOptions(options, &socketOptions);
+    return d->start([path, socketOptions](QRustBridge &bridge) {
+        return bridge.connectToServer(path, socketOptions);
+    });
+}
+
+QJSValue QRustBridgeElement::connectToHost(const QString &host, int port, const QJSValue &options)
+{
+    QRustTcpOptions tcpOptions;
+    QRustBridgeElementPrivate::readTcpOptions(options, &tcpOptions);
+    if (port <= 0 || port > 65535) {
+        // Through the bridge, so the failure looks like any other start failure.
+        return d->start([](QRustBridge &bridge) { return bridge.connectToHost(QString(), 0); });
+    }
+    return d->start([host, port, tcpOptions](QRustBridge &bridge) {
+        return bridge.connectToHost(host, quint16(port), tcpOptions);
+    });
 }
 
 QJSValue QRustBridgeElement::call(const QString &method, const QJSValue &params)
@@ -511,5 +550,5 @@ void QRustBridgeElement::classBegin()
 void QRustBridgeElement::componentComplete()
 {
     if (d->autoStart)
-        d->start(false, QString(), QRustSocketOptions());
+        spawn();
 }

@@ -148,6 +148,15 @@ public:
         \c maxReconnectAttempts. Promise of \c true once ready, else \c false.
     */
     Q_INVOKABLE QJSValue connectToServer(const QString &path, const QJSValue &options = QJSValue());
+    /*!
+        Connects to a backend over TCP at \a host : \a port (see
+        QRustBridge::connectToHost()). \a options is an optional object with
+        the reconnect fields of connectToServer() and the QRustTcpOptions
+        fields \c useTls, \c verifyPeer, \c caCertificateFile,
+        \c clientCertificateFile, \c clientKeyFile and \c peerVerifyName.
+        Promise of \c true once ready, else \c false.
+    */
+    Q_INVOKABLE QJSValue connectToHost(const QString &host, int port, const QJSValue &options = QJSValue());
     /*! Sends \a method with \a params (any JSON-compatible value). Promise of the result. */
     Q_INVOKABLE QJSValue call(const QString &method, const QJSValue &params = QJSValue());
     /*!

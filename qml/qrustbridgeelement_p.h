@@ -8,6 +8,7 @@
 #include <QRustBridge/qrustbridgeerror.h>
 #include <QRustBridge/qrustbridgeoptions.h>
 #include <QRustBridge/qrustsocketoptions.h>
+#include <QRustBridge/qrusttcpoptions.h>
 
 #include <QtCore/QFuture>
 #include <QtCore/QJsonValue>
@@ -15,6 +16,7 @@
 #include <QtQml/QJSEngine>
 #include <QtQml/QJSValue>
 
+#include <functional>
 #include <map>
 
 class QRustStream;
@@ -57,7 +59,12 @@ public:
     QRustBridge *ensureBridge(bool replaceIfStale);
     void connectBridge();
     void markOptionsChanged();
-    QJSValue start(bool socket, const QString &path, const QRustSocketOptions &socketOptions);
+    // Starts the bridge with `begin` (spawn, connectToServer, connectToHost):
+    // a promise of true once ready, else false.
+    QJSValue start(const std::function<QFuture<bool>(QRustBridge &)> &begin);
+    // Reads the QRustSocketOptions / QRustTcpOptions fields present in a JS object.
+    static void readSocketOptions(const QJSValue &object, QRustSocketOptions *options);
+    static void readTcpOptions(const QJSValue &object, QRustTcpOptions *options);
     // Converts call()/stream() params; on failure rejects the pending promise with ProtocolError.
     bool paramsToJson(quint64 token, const QString &method, const QJSValue &params, QJsonValue *json);
     void refreshLastError();

@@ -1,13 +1,15 @@
 // QML test runner for the RustBridge element (tst_*.qml in this directory).
 // Gives every test engine two context properties:
 //   demoBackendPath  path of the Rust demo backend ($DEMO_BACKEND_PATH, else the build-time path)
-//   socketDaemon     starts/stops "demo-backend --socket <path>" for connectToServer() tests
+//   socketDaemon     starts/stops "demo-backend --socket <path>" (or --tcp) for connectToServer()
+//                    and connectToHost() tests
 // and sets $QRUSTBRIDGE_QML_TEST_BACKEND to the backend path.
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QObject>
 #include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryDir>
 #include <QtQml/QQmlContext>
 #include <QtQml/QQmlEngine>
@@ -32,21 +34,19 @@ public:
         if (m_process.state() != QProcess::NotRunning)
             return socketPath();
         QFile::remove(socketPath());
-        m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
-        m_process.start(demoBackendPath(), {QStringLiteral("--socket"), socketPath()});
-        if (!m_process.waitForStarted(5000))
-            return QString();
-        QDeadlineTimer deadline(10000);
-        while (!deadline.hasExpired()) {
-            m_process.waitForReadyRead(50);
-            m_stderr += m_process.readAllStandardError();
-            if (m_stderr.contains("listening on") && QFileInfo::exists(socketPath()))
-                return socketPath();
-            if (m_process.state() == QProcess::NotRunning)
-                break;
-        }
-        qWarning("socket daemon did not start: %s", m_stderr.constData());
-        return QString();
+        const QRegularExpressionMatch listening =
+            launch({QStringLiteral("--socket"), socketPath()}, QStringLiteral("listening on"));
+        return listening.hasMatch() && QFileInfo::exists(socketPath()) ? socketPath() : QString();
+    }
+
+    // Starts the daemon on TCP (127.0.0.1, a free port) and returns the port, 0 on failure.
+    Q_INVOKABLE int startTcp()
+    {
+        stop();
+        const QRegularExpressionMatch listening =
+            launch({QStringLiteral("--tcp"), QStringLiteral("127.0.0.1:0")},
+                   QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)"));
+        return listening.hasMatch() ? listening.captured(1).toInt() : 0;
     }
 
     Q_INVOKABLE void stop()
@@ -61,6 +61,28 @@ public:
     Q_INVOKABLE QString socketPath() const { return m_dir.filePath(QStringLiteral("demo.sock")); }
 
 private:
+    // Runs the demo backend with `arguments` until its stderr matches `pattern`.
+    QRegularExpressionMatch launch(const QStringList &arguments, const QString &pattern)
+    {
+        m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel);
+        m_process.start(demoBackendPath(), arguments);
+        if (!m_process.waitForStarted(5000))
+            return {};
+        const QRegularExpression expected(pattern);
+        QDeadlineTimer deadline(10000);
+        while (!deadline.hasExpired()) {
+            m_process.waitForReadyRead(50);
+            m_stderr += m_process.readAllStandardError();
+            const QRegularExpressionMatch match = expected.match(QString::fromUtf8(m_stderr));
+            if (match.hasMatch())
+                return match;
+            if (m_process.state() == QProcess::NotRunning)
+                break;
+        }
+        qWarning("daemon did not start: %s", m_stderr.constData());
+        return {};
+    }
+
     QTemporaryDir m_dir;
     QProcess m_process;
     QByteArray m_stderr;

@@ -1,7 +1,8 @@
 // Proves the RustBridge element's contract against the demo backend: spawn and
 // ready, call results and errors (with their string codes), events, stderr,
 // exit, streams, cancellation, kill, timeouts, autoStart, options re-applied on
-// the next spawn, and local-socket mode.
+// the next spawn, local-socket and TCP mode, and the error codes by name
+// (the QRustBridgeError singleton).
 import QtQuick
 import QtTest
 import QRustBridge
@@ -360,6 +361,47 @@ BridgeTestCase {
         compare(awaitValue(bridge.call("add", { a: 1, b: 1 })), 2);
         awaitValue(bridge.kill());
         socketDaemon.stop();
+    }
+
+    function test_connectToHost() {
+        const port = socketDaemon.startTcp();
+        verify(port > 0, "tcp daemon started");
+        const bridge = makeBridge();
+        const disconnectedSpy = spyOn(bridge, "disconnected");
+        compare(awaitValue(bridge.connectToHost("127.0.0.1", port, { autoReconnect: false })), true,
+                bridge.lastErrorString);
+        compare(awaitValue(bridge.call("add", { a: 40, b: 2 })), 42);
+        socketDaemon.stop();
+        tryCompare(disconnectedSpy, "count", 1, 10000);
+        compare(bridge.lastErrorCode, QRustBridgeError.Disconnected);
+    }
+
+    function test_connectToHostWithTlsAgainstPlainServerResolvesFalse() {
+        const port = socketDaemon.startTcp();
+        verify(port > 0, "tcp daemon started");
+        const bridge = makeBridge({ readyTimeoutMs: 3000 });
+        // The TLS options reach the transport: a TLS handshake with a plain server fails.
+        compare(awaitValue(bridge.connectToHost("127.0.0.1", port, { useTls: true, verifyPeer: false })), false);
+        verify(bridge.lastErrorCode === QRustBridgeError.StartFailed
+               || bridge.lastErrorCode === QRustBridgeError.ReadyTimeout
+               || bridge.lastErrorCode === QRustBridgeError.Disconnected, bridge.lastErrorCode);
+        socketDaemon.stop();
+    }
+
+    function test_connectToHostBadPortResolvesFalse() {
+        const bridge = makeBridge();
+        compare(awaitValue(bridge.connectToHost("127.0.0.1", 70000)), false);
+        compare(bridge.lastErrorCode, QRustBridgeError.StartFailed);
+    }
+
+    function test_errorCodesByName() {
+        compare(QRustBridgeError.Timeout, "Timeout");
+        compare(QRustBridgeError.ProcessExited, "ProcessExited");
+        compare(QRustBridgeError.ReadyTimeout, "ReadyTimeout");
+        const bridge = startedBridge();
+        const error = awaitError(bridge.call("fail", { message: "x" }));
+        verify(error.code === QRustBridgeError.Remote, error.code);
+        compare(awaitError(makeBridge().call("echo", 1)).code, QRustBridgeError.NotRunning);
     }
 
     function test_reconnectFailedAfterMaxAttempts() {
