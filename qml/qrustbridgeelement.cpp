@@ -337,6 +337,10 @@ QRUSTBRIDGEELEMENT_OPTION(int, int, readyTimeoutMs, setReadyTimeoutMs, readyTime
 QRUSTBRIDGEELEMENT_OPTION(qint64, qint64, maxPayloadSize, setMaxPayloadSize, maxPayloadSize)
 QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, readyEventName, setReadyEventName, readyEventName)
 QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, cancelMethod, setCancelMethod, cancelMethod)
+QRUSTBRIDGEELEMENT_OPTION(bool, bool, searchWorkingDirectory, setSearchWorkingDirectory, searchWorkingDirectory)
+QRUSTBRIDGEELEMENT_OPTION(bool, bool, traceMessages, setTraceMessages, traceMessages)
+QRUSTBRIDGEELEMENT_OPTION(int, int, streamBufferLimit, setStreamBufferLimit, streamBufferLimit)
+QRUSTBRIDGEELEMENT_OPTION(qint64, qint64, inboundHighWaterMark, setInboundHighWaterMark, inboundHighWaterMark)
 
 #undef QRUSTBRIDGEELEMENT_OPTION
 

@@ -76,6 +76,10 @@ class QRUSTBRIDGEQML_EXPORT QRustBridgeElement : public QObject, public QQmlPars
     Q_PROPERTY(QVariantMap environment READ environment WRITE setEnvironment NOTIFY optionsChanged)
     Q_PROPERTY(QString readyEventName READ readyEventName WRITE setReadyEventName NOTIFY optionsChanged)
     Q_PROPERTY(QString cancelMethod READ cancelMethod WRITE setCancelMethod NOTIFY optionsChanged)
+    Q_PROPERTY(bool searchWorkingDirectory READ searchWorkingDirectory WRITE setSearchWorkingDirectory NOTIFY optionsChanged)
+    Q_PROPERTY(bool traceMessages READ traceMessages WRITE setTraceMessages NOTIFY optionsChanged)
+    Q_PROPERTY(int streamBufferLimit READ streamBufferLimit WRITE setStreamBufferLimit NOTIFY optionsChanged)
+    Q_PROPERTY(qint64 inboundHighWaterMark READ inboundHighWaterMark WRITE setInboundHighWaterMark NOTIFY optionsChanged)
 
     Q_PROPERTY(bool autoStart READ autoStart WRITE setAutoStart NOTIFY autoStartChanged)
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
@@ -127,6 +131,14 @@ public:
     void setReadyEventName(const QString &value);
     QString cancelMethod() const;
     void setCancelMethod(const QString &value);
+    bool searchWorkingDirectory() const;
+    void setSearchWorkingDirectory(bool value);
+    bool traceMessages() const;
+    void setTraceMessages(bool value);
+    int streamBufferLimit() const;
+    void setStreamBufferLimit(int value);
+    qint64 inboundHighWaterMark() const;
+    void setInboundHighWaterMark(qint64 value);
 
     /*! When true, spawn() is called once the component is complete. */
     bool autoStart() const;

@@ -311,6 +311,10 @@ BridgeTestCase {
         compare(bridge.readyEventName, "ready");
         compare(bridge.cancelMethod, "");
         compare(bridge.envVarName, "");
+        compare(bridge.searchWorkingDirectory, false);
+        compare(bridge.traceMessages, false);
+        compare(bridge.streamBufferLimit, 10000);
+        compare(bridge.inboundHighWaterMark, 16 * 1024 * 1024);
         compare(bridge.autoStart, false);
         bridge.environment = { QRUSTBRIDGE_TEST_VAR: "x", NUMBER: 5 };
         compare(bridge.environment.QRUSTBRIDGE_TEST_VAR, "x");
