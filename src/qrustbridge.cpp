@@ -187,8 +187,11 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
 
 QRustTransport *QRustBridgePrivate::createTransport()
 {
-    if (mode == Mode::Socket)
-        return new QRustLocalSocketTransport(socketPath);
+    if (mode == Mode::Socket) {
+        auto *transport = new QRustLocalSocketTransport(socketPath);
+        transport->setTrustedServerUids(socketOptions.trustedServerUids);
+        return transport;
+    }
     if (mode == Mode::Tcp)
         return new QRustTcpTransport(tcpHost, tcpPort, tcpOptions);
     const QString program = locator.locate(options);

@@ -20,6 +20,7 @@ public:
 
     QRustLocalSocketTransport *q = nullptr;
     QString path;
+    QList<uint> trustedServerUids;
     QLocalSocket *socket = nullptr;
     bool opened = false;
     bool finished = false;
@@ -34,6 +35,11 @@ QRustLocalSocketTransport::QRustLocalSocketTransport(const QString &socketPath, 
 }
 
 QRustLocalSocketTransport::~QRustLocalSocketTransport() = default;
+
+void QRustLocalSocketTransport::setTrustedServerUids(const QList<uint> &uids)
+{
+    d->trustedServerUids = uids;
+}
 
 QString QRustLocalSocketTransport::pathProblem(const QString &path)
 {
@@ -60,7 +66,8 @@ void QRustLocalSocketTransport::open()
     d->socket = new QLocalSocket(this);
     QLocalSocket *socket = d->socket;
     connect(socket, &QLocalSocket::connected, this, [this, socket] {
-        const QString refused = PeerCheck::problemWithPeer(socket->socketDescriptor(), d->path);
+        const QString refused = PeerCheck::problemWithPeer(socket->socketDescriptor(), d->path,
+                                                                 d->trustedServerUids);
         if (!refused.isEmpty()) {
             socket->abort();
             d->fail(refused);

@@ -3,6 +3,8 @@
 #include <QRustBridge/qrustbridge_export.h>
 #include <QRustBridge/qrusttransport.h>
 
+#include <QtCore/QList>
+
 #include <memory>
 
 class QRustLocalSocketTransportPrivate;
@@ -13,8 +15,9 @@ class QRustLocalSocketTransportPrivate;
 
     What QRustBridge::connectToServer() uses. A path longer than the
     platform's sun_path limit is refused with a clear error instead of being
-    silently cut. On Linux the peer must run as our own user (checked with
-    SO_PEERCRED before anything it sends is trusted).
+    silently cut. On Unix the server must run as our own user, as root, or as
+    a uid given to setTrustedServerUids(), checked (SO_PEERCRED on Linux,
+    getpeereid() elsewhere) before anything it sends is trusted.
 */
 class QRUSTBRIDGE_EXPORT QRustLocalSocketTransport : public QRustTransport
 {
@@ -23,6 +26,9 @@ public:
     /*! Will connect to \a socketPath once open() is called. */
     explicit QRustLocalSocketTransport(const QString &socketPath, QObject *parent = nullptr);
     ~QRustLocalSocketTransport() override;
+
+    /*! Server uids accepted besides our own and root; set before open(). */
+    void setTrustedServerUids(const QList<uint> &uids);
 
     /*! See QRustTransport::open(). */
     void open() override;
