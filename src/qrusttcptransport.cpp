@@ -61,8 +61,11 @@ QString QRustTcpTransportPrivate::configureTls(QSslSocket *tls) const
             return QRustBridge::tr("no client certificate could be read from %1").arg(options.clientCertificateFile);
         if (!keyFile.open(QIODevice::ReadOnly))
             return QRustBridge::tr("cannot read the client key %1").arg(options.clientKeyFile);
-        const QSslKey key(&keyFile, QSsl::Rsa);
-        const QSslKey anyKey = key.isNull() ? QSslKey(keyFile.readAll(), QSsl::Ec) : key;
+        // Read once: QSslKey(QIODevice *) consumes the file, so a second
+        // attempt with another algorithm must parse the same bytes.
+        const QByteArray pem = keyFile.readAll();
+        const QSslKey rsaKey(pem, QSsl::Rsa);
+        const QSslKey anyKey = rsaKey.isNull() ? QSslKey(pem, QSsl::Ec) : rsaKey;
         if (anyKey.isNull())
             return QRustBridge::tr("the client key %1 is not a PEM RSA or EC key").arg(options.clientKeyFile);
         config.setLocalCertificate(certs.first());

@@ -1,6 +1,7 @@
 // Proves the bridge runs on any QRustTransport: an in-memory one with no
 // process at all, TCP against the demo backend's --tcp mode, and TLS against
-// a local QSslServer with a CA made at test time (and refused with a wrong CA).
+// a local QSslServer with a CA made at test time (refused with a wrong CA,
+// accepted with verifyPeer off), and mutual TLS with RSA and EC client keys.
 #include "../../shared/testsupport.h"
 
 #include <QtCore/QJsonDocument>
@@ -82,6 +83,27 @@ bool makeCertificates(const QString &dir, const QString &prefix)
                        prefix + QStringLiteral("server.pem")}, dir);
 }
 
+// A client certificate signed by the "good-" CA, with a key of `keyType`
+// (rsa or ec): client-<keyType>.pem and client-<keyType>.key.
+bool makeClientCertificate(const QString &dir, const QString &keyType)
+{
+    const QString name = QStringLiteral("client-") + keyType;
+    const QStringList newKey = keyType == QLatin1String("ec")
+        ? QStringList{QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                      QStringLiteral("ec_paramgen_curve:prime256v1")}
+        : QStringList{QStringLiteral("-newkey"), QStringLiteral("rsa:2048")};
+    return runOpenssl(QStringList{QStringLiteral("req")} + newKey
+                          + QStringList{QStringLiteral("-nodes"), QStringLiteral("-subj"), QStringLiteral("/CN=client"),
+                                        QStringLiteral("-keyout"), name + QStringLiteral(".key"), QStringLiteral("-out"),
+                                        name + QStringLiteral(".csr")},
+                      dir)
+        && runOpenssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), name + QStringLiteral(".csr"),
+                       QStringLiteral("-CA"), QStringLiteral("good-ca.pem"), QStringLiteral("-CAkey"),
+                       QStringLiteral("good-ca.key"), QStringLiteral("-CAcreateserial"), QStringLiteral("-days"),
+                       QStringLiteral("2"), QStringLiteral("-out"), name + QStringLiteral(".pem")},
+                      dir);
+}
+
 } // namespace
 
 class tst_Transports : public QObject
@@ -93,9 +115,12 @@ private Q_SLOTS:
     void tcpRefusedPortFailsFast();
     void tlsVerifiesTheServer_data();
     void tlsVerifiesTheServer();
+    void tlsWithoutVerificationAcceptsAnyServer();
+    void mutualTlsSendsTheClientCertificate_data();
+    void mutualTlsSendsTheClientCertificate();
 
 private:
-    bool startTlsServer(QSslServer &server, const QString &dir);
+    bool startTlsServer(QSslServer &server, const QString &dir, bool requireClientCertificate = false);
 };
 
 void tst_Transports::inMemoryTransportNeedsNoProcess()
@@ -157,7 +182,7 @@ void tst_Transports::tcpRefusedPortFailsFast()
     QCOMPARE(bridge.lastError().code(), Code::StartFailed);
 }
 
-bool tst_Transports::startTlsServer(QSslServer &server, const QString &dir)
+bool tst_Transports::startTlsServer(QSslServer &server, const QString &dir, bool requireClientCertificate)
 {
     QFile san(dir + QStringLiteral("/san.cnf"));
     if (!san.open(QIODevice::WriteOnly))
@@ -172,7 +197,12 @@ bool tst_Transports::startTlsServer(QSslServer &server, const QString &dir)
     if (!key.open(QIODevice::ReadOnly))
         return false;
     config.setPrivateKey(QSslKey(&key, QSsl::Rsa));
-    config.setPeerVerifyMode(QSslSocket::VerifyNone);
+    if (requireClientCertificate) {
+        config.setCaCertificates(QSslCertificate::fromPath(dir + QStringLiteral("/good-ca.pem")));
+        config.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    } else {
+        config.setPeerVerifyMode(QSslSocket::VerifyNone);
+    }
     server.setSslConfiguration(config);
     connect(&server, &QSslServer::pendingConnectionAvailable, &server, [&server] {
         while (QTcpSocket *socket = server.nextPendingConnection()) {
@@ -204,7 +234,7 @@ void tst_Transports::tlsVerifiesTheServer()
     QFETCH(QString, caFile);
     QFETCH(bool, accepted);
     if (!QSslSocket::supportsSsl())
-        QSKIP("no TLS backend");
+        QFAIL("no TLS backend");  // libssl is installed with Qt: never skip silently
     QTemporaryDir dir;
     QSslServer server;
     QVERIFY(startTlsServer(server, dir.path()));
@@ -226,6 +256,64 @@ void tst_Transports::tlsVerifiesTheServer()
     QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), QStringLiteral("over TLS"));
     QRB_WAIT(reply, 5000);
     QCOMPARE(reply.result().toString(), QStringLiteral("over TLS"));
+}
+
+void tst_Transports::tlsWithoutVerificationAcceptsAnyServer()
+{
+    if (!QSslSocket::supportsSsl())
+        QFAIL("no TLS backend");
+    QTemporaryDir dir;
+    QSslServer server;
+    QVERIFY(startTlsServer(server, dir.path()));
+    QRustTcpOptions options;
+    options.useTls = true;
+    options.caCertificateFile = dir.filePath(QStringLiteral("other-ca.pem"));  // would be refused
+    options.verifyPeer = false;
+    QRustBridge bridge(demoOptions());
+    QFuture<bool> connected = bridge.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort(), options);
+    QRB_WAIT(connected, 10000);
+    QVERIFY2(connected.result(), qPrintable(bridge.lastError().message()));
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), QStringLiteral("unverified"));
+    QRB_WAIT(reply, 5000);
+    QCOMPARE(reply.result().toString(), QStringLiteral("unverified"));
+}
+
+void tst_Transports::mutualTlsSendsTheClientCertificate_data()
+{
+    QTest::addColumn<QString>("keyType");
+    QTest::newRow("RSA client key") << QStringLiteral("rsa");
+    QTest::newRow("EC client key") << QStringLiteral("ec");
+    QTest::newRow("no client certificate") << QString();
+}
+
+void tst_Transports::mutualTlsSendsTheClientCertificate()
+{
+    QFETCH(QString, keyType);
+    if (!QSslSocket::supportsSsl())
+        QFAIL("no TLS backend");
+    QTemporaryDir dir;
+    QSslServer server;
+    QVERIFY(startTlsServer(server, dir.path(), true));
+    QRustTcpOptions options;
+    options.useTls = true;
+    options.caCertificateFile = dir.filePath(QStringLiteral("good-ca.pem"));
+    options.peerVerifyName = QStringLiteral("localhost");
+    if (!keyType.isEmpty()) {
+        QVERIFY(makeClientCertificate(dir.path(), keyType));
+        options.clientCertificateFile = dir.filePath(QStringLiteral("client-%1.pem").arg(keyType));
+        options.clientKeyFile = dir.filePath(QStringLiteral("client-%1.key").arg(keyType));
+    }
+    QRustBridge bridge(demoOptions());
+    QFuture<bool> connected = bridge.connectToHost(QStringLiteral("127.0.0.1"), server.serverPort(), options);
+    QRB_WAIT(connected, 10000);
+    if (keyType.isEmpty()) {
+        QVERIFY(!connected.result());  // the server requires a certificate
+        return;
+    }
+    QVERIFY2(connected.result(), qPrintable(bridge.lastError().message()));
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), keyType);
+    QRB_WAIT(reply, 5000);
+    QCOMPARE(reply.result().toString(), keyType);
 }
 
 QTEST_GUILESS_MAIN(tst_Transports)
