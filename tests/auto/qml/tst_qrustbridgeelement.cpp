@@ -30,8 +30,7 @@ private:
 
 void tst_QRustBridgeElement::init()
 {
-    if (!QFileInfo::exists(QStringLiteral(DEMO_BACKEND_PATH)))
-        QSKIP("the Rust demo backend was not built");
+    QVERIFY2(QFileInfo::exists(QStringLiteral(DEMO_BACKEND_PATH)), "the Rust demo backend was not built");
 }
 
 std::unique_ptr<QObject> tst_QRustBridgeElement::create(QQmlEngine &engine, const QByteArray &extra)

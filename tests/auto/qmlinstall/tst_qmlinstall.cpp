@@ -111,8 +111,7 @@ void tst_QmlInstall::importLoadsFromThePrefixOnly()
 
 void tst_QmlInstall::installedElementTalksToTheBackend()
 {
-    if (!QFileInfo::exists(QStringLiteral(DEMO_BACKEND_PATH)))
-        QSKIP("the Rust demo backend was not built");
+    QVERIFY2(QFileInfo::exists(QStringLiteral(DEMO_BACKEND_PATH)), "the Rust demo backend was not built");
     QQmlEngine engine;
     engine.addImportPath(qmlDir());
     std::unique_ptr<QObject> object = create(engine, "import QRustBridge\n"

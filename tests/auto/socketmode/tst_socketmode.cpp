@@ -307,23 +307,53 @@ void tst_SocketMode::manyClientsNeverGetEachOthersResponses()
 
 void tst_SocketMode::clientsInSeparateProcessesShareOneDaemon()
 {
-#ifndef CONSOLE_EXAMPLE_PATH
-    QSKIP("the console example is not built");
-#else
-    // Each console client checks that every echo it gets back is its own.
+    // Each client is this executable in --client mode: it checks that every
+    // echo it gets back carries its own tag.
     std::vector<std::unique_ptr<QProcess>> clients;
     for (int i = 0; i < 4; ++i) {
         clients.push_back(std::make_unique<QProcess>());
-        clients.back()->start(QStringLiteral(CONSOLE_EXAMPLE_PATH),
-                              {QStringLiteral("--socket"), m_path, QStringLiteral("--bench"), QStringLiteral("300")});
+        clients.back()->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        clients.back()->start(QCoreApplication::applicationFilePath(),
+                              {QStringLiteral("--client"), m_path, QString::number(i), QStringLiteral("300")});
     }
     for (auto &client : clients) {
         QVERIFY(client->waitForFinished(60000));
+        QCOMPARE(client->exitStatus(), QProcess::NormalExit);
         QCOMPARE(client->exitCode(), 0);
-        QVERIFY(client->readAllStandardOutput().contains("300 round trips"));
+        QVERIFY(client->readAllStandardOutput().contains("300 own echoes"));
     }
-#endif
 }
 
-QTEST_GUILESS_MAIN(tst_SocketMode)
+namespace {
+
+// The --client mode: `count` sequential echoes tagged with `tag`; exit 0 when
+// every reply is this client's own, in order.
+int runEchoClient(const QString &socketPath, const QString &tag, int count)
+{
+    QRustBridge bridge(demoOptions());
+    QFuture<bool> connected = bridge.connectToServer(socketPath);
+    if (!waitForFinished(connected, 20000) || !connected.result())
+        return 2;
+    for (int i = 0; i < count; ++i) {
+        const QJsonObject payload{{QStringLiteral("client"), tag}, {QStringLiteral("i"), i}};
+        QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), payload);
+        if (!waitForFinished(reply, 20000) || reply.isCanceled() || reply.result() != payload)
+            return 3;
+    }
+    std::printf("%d own echoes\n", count);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (argc == 5 && qstrcmp(argv[1], "--client") == 0)
+        return runEchoClient(QString::fromLocal8Bit(argv[2]), QString::fromLocal8Bit(argv[3]), atoi(argv[4]));
+    tst_SocketMode test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_socketmode.moc"

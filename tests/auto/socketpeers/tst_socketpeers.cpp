@@ -92,11 +92,8 @@ private:
 void tst_SocketPeers::initTestCase()
 {
     QRB_VERIFY_DEMO_BACKEND();
-    if (::geteuid() != 0) {
-        if (qEnvironmentVariableIsSet("CI"))
-            QFAIL("CI must run this test as root: it runs processes as other users");
-        QSKIP("needs root to run processes as other users (CI runs it)");
-    }
+    if (::geteuid() != 0)
+        QRB_SKIP_OUTSIDE_CI("needs root to run processes as other users");
     QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty(), "setpriv (util-linux) is missing");
     m_account = unprivilegedAccount();
     QVERIFY2(m_account && m_account->uid != 0, "no unprivileged account 'nobody'");

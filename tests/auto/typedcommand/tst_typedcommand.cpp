@@ -126,11 +126,7 @@ static_assert(QRustTyped::has_method_v<Echo> && QRustTyped::has_params_v<Echo> &
 static_assert(!QRustTyped::has_chunk_v<Echo> && QRustTyped::has_chunk_v<Count>);
 static_assert(std::is_same_v<decltype(std::declval<QRustBridge &>().send<Add>(AddParams())), QFuture<qint64>>);
 
-#define REQUIRE_DEMO_BACKEND()                                                                             \
-    do {                                                                                                   \
-        if (!demoBackendExists())                                                                          \
-            QSKIP("the Rust demo backend was not built (configure with QRUSTBRIDGE_BUILD_RUST=ON)");       \
-    } while (false)
+#define REQUIRE_DEMO_BACKEND() QRB_VERIFY_DEMO_BACKEND()
 
 namespace {
 
