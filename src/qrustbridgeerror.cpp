@@ -1,5 +1,7 @@
 #include <QRustBridge/qrustbridgeerror.h>
 
+#include <QtCore/QMetaEnum>
+
 QRustBridgeError::QRustBridgeError() = default;
 
 QRustBridgeError::QRustBridgeError(Code code, const QString &message, const QString &method,
@@ -44,23 +46,8 @@ bool QRustBridgeError::isError() const
 
 QString QRustBridgeError::codeName(Code code)
 {
-    switch (code) {
-    case Code::NoError: return QStringLiteral("NoError");
-    case Code::NotRunning: return QStringLiteral("NotRunning");
-    case Code::Timeout: return QStringLiteral("Timeout");
-    case Code::StreamTimeout: return QStringLiteral("StreamTimeout");
-    case Code::Remote: return QStringLiteral("Remote");
-    case Code::PayloadTooLarge: return QStringLiteral("PayloadTooLarge");
-    case Code::ProcessExited: return QStringLiteral("ProcessExited");
-    case Code::Disconnected: return QStringLiteral("Disconnected");
-    case Code::Cancelled: return QStringLiteral("Cancelled");
-    case Code::ProtocolError: return QStringLiteral("ProtocolError");
-    case Code::WriteFailed: return QStringLiteral("WriteFailed");
-    case Code::BinaryNotFound: return QStringLiteral("BinaryNotFound");
-    case Code::StartFailed: return QStringLiteral("StartFailed");
-    case Code::ReadyTimeout: return QStringLiteral("ReadyTimeout");
-    }
-    return QString();
+    // The enumerator's own name, from Q_ENUM: one list, in the header.
+    return QString::fromLatin1(QMetaEnum::fromType<Code>().valueToKey(int(code)));
 }
 
 void QRustBridgeError::raise() const

@@ -49,6 +49,7 @@ public:
         QString arch;             //!< Node's name: x64, ia32, arm64, ...
         QString applicationDir;   //!< Where the application's executable lives.
         QString workingDir;       //!< Used only with searchWorkingDirectory.
+        /*! This process: its platform, application directory and working directory. */
         static SearchContext current();
     };
 

@@ -16,6 +16,7 @@
 */
 class QRUSTBRIDGE_EXPORT QRustBridgeError : public QException
 {
+    Q_GADGET
 public:
     /*! What went wrong. */
     enum class Code {
@@ -34,6 +35,7 @@ public:
         StartFailed,     //!< The backend could not be started or connected to.
         ReadyTimeout,    //!< The ready event did not arrive within readyTimeoutMs.
     };
+    Q_ENUM(Code)
 
     /*! An error with Code::NoError. */
     QRustBridgeError();
