@@ -402,11 +402,17 @@ QJSValue QRustBridgeElement::spawn()
     return d->start([](QRustBridge &bridge) { return bridge.spawn(); });
 }
 
+namespace {
+// A field of an optional options object; undefined when absent.
+QJSValue optionField(const QJSValue &object, const char *name)
+{
+    return object.isObject() ? object.property(QString::fromLatin1(name)) : QJSValue();
+}
+} // namespace
+
 void QRustBridgeElementPrivate::readSocketOptions(const QJSValue &object, QRustSocketOptions *options)
 {
-    const auto read = [&object](const char *name) {
-        return object.isObject() ? object.property(QString::fromLatin1(name)) : QJSValue();
-    };
+    const auto read = [&object](const char *name) { return optionField(object, name); };
     if (const QJSValue v = read("autoReconnect"); !v.isUndefined())
         options->autoReconnect = v.toBool();
     if (const QJSValue v = read("reconnectBaseDelayMs"); v.isNumber())
@@ -420,9 +426,7 @@ void QRustBridgeElementPrivate::readSocketOptions(const QJSValue &object, QRustS
 void QRustBridgeElementPrivate::readTcpOptions(const QJSValue &object, QRustTcpOptions *options)
 {
     readSocketOptions(object, options);
-    const auto read = [&object](const char *name) {
-        return object.isObject() ? object.property(QString::fromLatin1(name)) : QJSValue();
-    };
+    const auto read = [&object](const char *name) { return optionField(object, name); };
     if (const QJSValue v = read("useTls"); !v.isUndefined())
         options->useTls = v.toBool();
     if (const QJSValue v = read("verifyPeer"); !v.isUndefined())
