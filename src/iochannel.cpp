@@ -64,9 +64,18 @@ std::size_t IoChannel::outboundSize() const
     return m_outbound.size();
 }
 
-bool IoChannel::pushInbound(std::vector<InboundMessage> &messages)
+void IoChannel::setInboundLimits(qint64 maxBytes, std::size_t maxCount)
 {
     Lock lock(m_mutex);
+    m_inboundMaxBytes = maxBytes;
+    m_inboundMaxCount = maxCount;
+}
+
+IoChannel::InboundPushResult IoChannel::pushInbound(std::vector<InboundMessage> &messages,
+                                                    qint64 lineBytes)
+{
+    Lock lock(m_mutex);
+    m_inboundBytes += lineBytes;
     if (m_inbound.empty()) {
         // `messages` gets back the (empty) vector the bridge last returned, with its capacity.
         m_inbound.swap(messages);
@@ -74,14 +83,25 @@ bool IoChannel::pushInbound(std::vector<InboundMessage> &messages)
         std::move(messages.begin(), messages.end(), std::back_inserter(m_inbound));
         messages.clear();
     }
-    return claimWake(m_inboundWakePending);
+    InboundPushResult result;
+    result.wakeBridge = claimWake(m_inboundWakePending);
+    result.overLimit = m_inboundBytes > m_inboundMaxBytes || m_inbound.size() > m_inboundMaxCount;
+    if (result.overLimit)
+        m_resumeReadingOnTake = true;
+    return result;
 }
 
-void IoChannel::takeInbound(std::vector<InboundMessage> &out)
+bool IoChannel::takeInbound(std::vector<InboundMessage> &out)
 {
     Lock lock(m_mutex);
     out.swap(m_inbound);
+    m_inboundBytes = 0;
     m_inboundWakePending = false;
+    if (!m_resumeReadingOnTake)
+        return false;
+    m_resumeReadingOnTake = false;
+    m_commands.push_back({IoCommand::Kind::ResumeReading});
+    return claimWake(m_commandWakePending);
 }
 
 void IoChannel::markShutDown()

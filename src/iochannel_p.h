@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct IoCommand
         OpenTransport,   // transport (already moved to the I/O thread), generation
         CloseTransport,  // graceful stop of the current transport (kill())
         Shutdown,        // bridge destruction: stop everything, then the thread
+        ResumeReading,   // the bridge took the inbound queue that had paused reading
     };
     Kind kind = Kind::CloseTransport;
     QRustTransport *transport = nullptr;
@@ -44,12 +46,23 @@ public:
     void clearOutbound();
     std::size_t outboundSize() const;
 
-    // I/O thread. Returns true if the bridge's thread must be woken.
-    bool pushInbound(std::vector<InboundMessage> &messages);
+    // Inbound flow control: above either limit the I/O thread stops reading.
+    // Set once, by the I/O thread's worker before the thread starts.
+    void setInboundLimits(qint64 maxBytes, std::size_t maxCount);
+
+    struct InboundPushResult
+    {
+        bool wakeBridge = false;  // the bridge's thread must be woken
+        bool overLimit = false;   // stop reading: a ResumeReading command follows the next take
+    };
+    // I/O thread. `lineBytes` is the size of the lines the messages came from.
+    InboundPushResult pushInbound(std::vector<InboundMessage> &messages, qint64 lineBytes);
     // Bridge thread. Swaps everything into `out` (which must be empty) and
     // clears the wake flag. `out`'s capacity goes to the I/O thread's next
     // batch: hand back a drained vector, and no batch reallocates in steady state.
-    void takeInbound(std::vector<InboundMessage> &out);
+    // Returns true if the I/O thread must be woken: it had stopped reading,
+    // and the queue it stopped for is gone (so the low-water mark is empty).
+    [[nodiscard]] bool takeInbound(std::vector<InboundMessage> &out);
 
     // I/O thread, last touch of anything shared: after this the bridge's
     // thread may destroy the channel and everything the I/O thread was given.
@@ -63,6 +76,10 @@ private:
     std::deque<OutboundRequest> m_outbound;
     std::vector<IoCommand> m_commands;
     std::vector<InboundMessage> m_inbound;
+    qint64 m_inboundBytes = 0;
+    qint64 m_inboundMaxBytes = std::numeric_limits<qint64>::max();
+    std::size_t m_inboundMaxCount = std::numeric_limits<std::size_t>::max();
+    bool m_resumeReadingOnTake = false;
     bool m_outboundWakePending = false;
     bool m_commandWakePending = false;
     bool m_inboundWakePending = false;

@@ -2,19 +2,23 @@
 
 #include "logging_p.h"
 #include "messagecodec_p.h"
+#include "protocoltrace_p.h"
 
 #include <QRustBridge/qrustbridge.h>
+#include <QRustBridge/qrustbridgeoptions.h>
 #include <QRustBridge/qruststdiotransport.h>
 #include <QRustBridge/qrusttransport.h>
 
 #include <QtCore/QThread>
 
-IoWorker::IoWorker(IoChannel *channel, qint64 maxPayloadSize, ThreadWaker *bridgeWaker)
+IoWorker::IoWorker(IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker)
     : m_channel(channel)
     , m_bridgeWaker(bridgeWaker)
     , m_waker([this] { processChannel(); }, this)
-    , m_scanner(maxPayloadSize)
+    , m_scanner(options.maxPayloadSize)
+    , m_trace(ProtocolTrace::isRequested(options.traceMessages))
 {
+    m_channel->setInboundLimits(qMax<qint64>(options.inboundHighWaterMark, 0), inboundCountLimit);
 }
 
 IoWorker::~IoWorker() = default;
@@ -39,6 +43,9 @@ void IoWorker::processChannel()
         case IoCommand::Kind::Shutdown:
             shutdown();
             return;
+        case IoCommand::Kind::ResumeReading:
+            resumeReading();
+            break;
         }
     }
     writePending();
@@ -49,6 +56,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
     dropTransport();
     m_scanner.clear();
     m_generation = generation;
+    m_readingPaused = false;  // a new transport reads until the queue says otherwise
     m_transport = transport;
     transport->setParent(this);
 
@@ -157,6 +165,8 @@ void IoWorker::writePending()
                 report(std::move(failure));
                 continue;
             }
+            if (m_trace)
+                ProtocolTrace::sent(QByteArrayView(m_writeBuffer).sliced(before, m_writeBuffer.size() - before - 1));
             if (m_writeBuffer.size() >= writeChunkBytes)
                 flushWriteBuffer();
         }
@@ -184,9 +194,13 @@ void IoWorker::onData(const QByteArray &data)
 {
     m_lines.clear();
     m_scanner.push(data, m_lines);
+    qint64 lineBytes = 0;
     for (const QByteArray &line : m_lines) {
+        if (m_trace)
+            ProtocolTrace::received(line);
         if (line.isEmpty() || line == "\r")
             continue;
+        lineBytes += line.size();
         InboundMessage message;
         QString problem;
         if (MessageCodec::decode(line, message, problem)) {
@@ -197,7 +211,7 @@ void IoWorker::onData(const QByteArray &data)
         }
     }
     m_lines.clear();
-    flushReports();
+    flushReports(lineBytes);
 }
 
 void IoWorker::report(InboundMessage &&message)
@@ -206,10 +220,33 @@ void IoWorker::report(InboundMessage &&message)
     m_reports.push_back(std::move(message));
 }
 
-void IoWorker::flushReports()
+void IoWorker::flushReports(qint64 lineBytes)
 {
     if (m_reports.empty() || !m_channel)
         return;
-    if (m_channel->pushInbound(m_reports))
+    const IoChannel::InboundPushResult pushed = m_channel->pushInbound(m_reports, lineBytes);
+    if (pushed.wakeBridge)
         m_bridgeWaker->post();
+    if (pushed.overLimit && !m_readingPaused)
+        pauseReading();
+}
+
+void IoWorker::pauseReading()
+{
+    // The bridge's thread is behind: leave the rest in the pipe or socket,
+    // so the backend waits instead of our memory growing.
+    m_readingPaused = true;
+    qCDebug(lcQRustBridge) << "inbound queue above its limit: reading paused";
+    if (m_transport)
+        m_transport->setReadingPaused(true);
+}
+
+void IoWorker::resumeReading()
+{
+    if (!m_readingPaused)
+        return;  // paused a transport that is gone since
+    m_readingPaused = false;
+    qCDebug(lcQRustBridge) << "inbound queue taken: reading resumed";
+    if (m_transport)
+        m_transport->setReadingPaused(false);
 }

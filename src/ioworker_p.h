@@ -10,6 +10,7 @@
 #include <QtCore/QPointer>
 
 class QRustTransport;
+struct QRustBridgeOptions;
 
 // Lives on the bridge's I/O thread: owns the transport, splits what it
 // reads into lines, decodes them, and serializes and writes requests.
@@ -21,7 +22,8 @@ class IoWorker : public QObject
 public:
     // `bridgeWaker` lives on the bridge's thread; it is posted (from this
     // thread) when the inbound queue went from idle to having work.
-    IoWorker(IoChannel *channel, qint64 maxPayloadSize, ThreadWaker *bridgeWaker);
+    // Reads maxPayloadSize, inboundHighWaterMark and traceMessages from `options`.
+    IoWorker(IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker);
     ~IoWorker() override;
 
     // Any thread: call after IoChannel::pushOutbound()/pushCommand() said so.
@@ -37,6 +39,12 @@ public:
     // Above this many unwritten bytes, requests wait in IoChannel.
     static constexpr qint64 writeHighWaterMark = 4 * 1024 * 1024;
 
+    // Above this many messages waiting for the bridge's thread, reading stops
+    // too (besides QRustBridgeOptions::inboundHighWaterMark in bytes): a small
+    // parsed message takes several times its line's size, about 150 bytes for
+    // a short event, so this keeps a queue of tiny ones near 10 MiB.
+    static constexpr std::size_t inboundCountLimit = 64 * 1024;
+
 private:
     // Runs what IoChannel holds: commands first, then writes.
     void processChannel();
@@ -48,7 +56,10 @@ private:
     void shutdown();
     void onData(const QByteArray &data);
     void report(InboundMessage &&message);
-    void flushReports();
+    // `lineBytes`: the size of the lines the reports came from (flow control).
+    void flushReports(qint64 lineBytes = 0);
+    void pauseReading();
+    void resumeReading();
     void flushWriteBuffer();
     void dropTransport();
 
@@ -58,6 +69,8 @@ private:
     QRustLineScanner m_scanner;
     QPointer<QRustTransport> m_transport;
     quint64 m_generation = 0;
+    bool m_readingPaused = false;  // the current transport was asked to stop reading
+    const bool m_trace;            // ProtocolTrace, fixed for the worker's life
     std::vector<InboundMessage> m_reports;
     std::vector<OutboundRequest> m_batch;
     QByteArray m_writeBuffer;

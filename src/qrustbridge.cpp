@@ -59,7 +59,7 @@ QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions 
     // A child of q: it follows the bridge to another thread and, gone with
     // it, takes any wake-up still queued for it along.
     inboundWaker = new ThreadWaker([this] { drainInbound(); }, q);
-    worker = new IoWorker(&channel, options.maxPayloadSize, inboundWaker);
+    worker = new IoWorker(&channel, options, inboundWaker);
     worker->moveToThread(&ioThread);
     ioThread.setObjectName(QStringLiteral("QRustBridge I/O"));
     ioThread.start();
@@ -554,7 +554,8 @@ void QRustBridgePrivate::drainInbound()
     // A local vector: a slot may destroy the bridge while we iterate.
     std::vector<InboundMessage> messages;
     messages.swap(spareInbound);
-    channel.takeInbound(messages);
+    if (channel.takeInbound(messages))
+        worker->wake();  // it had stopped reading until we took these
     QPointer<QRustBridge> alive(q);
     for (InboundMessage &message : messages) {
         if (message.generation != generation)

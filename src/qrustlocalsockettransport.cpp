@@ -17,6 +17,7 @@ class QRustLocalSocketTransportPrivate
 {
 public:
     void fail(const QString &message);
+    void read();
 
     QRustLocalSocketTransport *q = nullptr;
     QString path;
@@ -24,6 +25,7 @@ public:
     QLocalSocket *socket = nullptr;
     bool opened = false;
     bool finished = false;
+    bool readingPaused = false;
 };
 
 QRustLocalSocketTransport::QRustLocalSocketTransport(const QString &socketPath, QObject *parent)
@@ -65,6 +67,7 @@ void QRustLocalSocketTransport::open()
     }
     d->socket = new QLocalSocket(this);
     QLocalSocket *socket = d->socket;
+    socket->setReadBufferSize(socketReadBufferSize);
     connect(socket, &QLocalSocket::connected, this, [this, socket] {
         const QString refused = PeerCheck::problemWithPeer(socket->socketDescriptor(), d->path,
                                                                  d->trustedServerUids);
@@ -89,11 +92,7 @@ void QRustLocalSocketTransport::open()
         reportSocketClosed(this, socket, d->path);
     });
     connect(socket, &QLocalSocket::bytesWritten, this, &QRustTransport::bytesWritten);
-    connect(socket, &QLocalSocket::readyRead, this, [this, socket] {
-        const QByteArray data = socket->readAll();
-        if (!data.isEmpty())
-            Q_EMIT dataReceived(data);
-    });
+    connect(socket, &QLocalSocket::readyRead, this, [this] { d->read(); });
     socket->connectToServer(d->path);
 }
 
@@ -113,6 +112,25 @@ bool QRustLocalSocketTransport::write(const QByteArray &data)
 qint64 QRustLocalSocketTransport::bytesToWrite() const
 {
     return d->socket ? d->socket->bytesToWrite() : 0;
+}
+
+void QRustLocalSocketTransport::setReadingPaused(bool paused)
+{
+    // Qt stops reading the socket once its bounded buffer is full, so the
+    // kernel's buffers fill and the server waits.
+    d->readingPaused = paused;
+    // What Qt buffered while paused gets no new readyRead().
+    if (!paused && d->socket)
+        QMetaObject::invokeMethod(this, [this] { d->read(); }, Qt::QueuedConnection);
+}
+
+void QRustLocalSocketTransportPrivate::read()
+{
+    if (readingPaused || !socket)
+        return;
+    const QByteArray data = socket->readAll();
+    if (!data.isEmpty())
+        Q_EMIT q->dataReceived(data);
 }
 
 void QRustLocalSocketTransportPrivate::fail(const QString &message)

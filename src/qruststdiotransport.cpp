@@ -7,10 +7,18 @@
 
 #include <QtCore/QTimer>
 
+#ifdef Q_OS_UNIX
+#include <QtCore/QSocketNotifier>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#endif
 #ifdef Q_OS_LINUX
 #include <csignal>
 #include <sys/prctl.h>
-#include <unistd.h>
 #endif
 
 class QRustStdioTransportPrivate
@@ -18,6 +26,13 @@ class QRustStdioTransportPrivate
 public:
     void readStandardOutput();
     void readStandardError(bool flushPartial);
+#ifdef Q_OS_UNIX
+    // Creates the stdout pipe; false (and errno) if the system refused.
+    bool createStdoutPipe(int &childEnd);
+    // Reads what the pipe holds now, paused or not: the process is gone.
+    void drainStandardOutput();
+    void closeStandardOutput();
+#endif
     void onFinished(int exitCode, QProcess::ExitStatus status);
     void onErrorOccurred(QProcess::ProcessError error);
 
@@ -31,6 +46,13 @@ public:
     qint64 m_pid = 0;
     int m_killDelayMs = 5000;
     bool m_started = false;
+#ifdef Q_OS_UNIX
+    // Stdout is our own pipe, not QProcess's: QProcess reads its pipes as
+    // fast as data comes and buffers without limit, so pausing could not
+    // hold the backend back. Disabling this notifier does.
+    int m_stdoutFd = -1;
+    QSocketNotifier *m_stdoutNotifier = nullptr;
+#endif
 };
 
 QRustStdioTransport::QRustStdioTransport(const QString &program, const QStringList &arguments,
@@ -48,6 +70,9 @@ QRustStdioTransport::~QRustStdioTransport()
 {
     if (d->m_process && d->m_process->state() != QProcess::NotRunning)
         terminateNow(0);
+#ifdef Q_OS_UNIX
+    d->closeStandardOutput();
+#endif
 }
 
 void QRustStdioTransport::open()
@@ -59,14 +84,35 @@ void QRustStdioTransport::open()
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(d->m_extraEnvironment);
     d->m_process->setProcessEnvironment(environment);
+#ifdef Q_OS_UNIX
+    int childStdout = -1;
+    if (!d->createStdoutPipe(childStdout)) {
+        const QString why = QString::fromLocal8Bit(::strerror(errno));
+        QMetaObject::invokeMethod(this, [this, d, why] {
+            Q_EMIT openFailed(QRustBridgeError(QRustBridgeError::Code::StartFailed,
+                                               QRustBridge::tr("could not start %1: %2").arg(d->m_program, why)));
+        }, Qt::QueuedConnection);
+        return;
+    }
+    d->m_process->setStandardOutputFile(QProcess::nullDevice());
+#endif
 #ifdef Q_OS_LINUX
     // The backend must not outlive us. PDEATHSIG fires when the forking
     // thread ends, which is our I/O thread: it lives exactly as long as the bridge.
     const pid_t parentPid = getpid();
-    d->m_process->setChildProcessModifier([parentPid] {
+#endif
+#ifdef Q_OS_UNIX
+    // Runs in the child after QProcess set up its channels (async-signal-safe calls only).
+    d->m_process->setChildProcessModifier([=] {
+        if (childStdout == STDOUT_FILENO)
+            ::fcntl(STDOUT_FILENO, F_SETFD, 0);
+        else
+            ::dup2(childStdout, STDOUT_FILENO);  // the copy is not close-on-exec
+#ifdef Q_OS_LINUX
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parentPid)  // the parent died before prctl took effect
             ::_exit(127);
+#endif
     });
 #endif
     connect(d->m_process, &QProcess::started, this, [this, d] {
@@ -74,7 +120,12 @@ void QRustStdioTransport::open()
         d->m_pid = d->m_process->processId();
         Q_EMIT opened();
     });
+#ifdef Q_OS_UNIX
+    d->m_stdoutNotifier = new QSocketNotifier(d->m_stdoutFd, QSocketNotifier::Read, this);
+    connect(d->m_stdoutNotifier, &QSocketNotifier::activated, this, [d] { d->readStandardOutput(); });
+#else
     connect(d->m_process, &QProcess::readyReadStandardOutput, this, [d] { d->readStandardOutput(); });
+#endif
     connect(d->m_process, &QProcess::readyReadStandardError, this, [d] { d->readStandardError(false); });
     connect(d->m_process, &QProcess::bytesWritten, this, &QRustTransport::bytesWritten);
     connect(d->m_process, &QProcess::finished, this,
@@ -82,6 +133,10 @@ void QRustStdioTransport::open()
     connect(d->m_process, &QProcess::errorOccurred, this,
             [d](QProcess::ProcessError error) { d->onErrorOccurred(error); });
     d->m_process->start(QIODevice::ReadWrite | QIODevice::Unbuffered);
+#ifdef Q_OS_UNIX
+    // QProcess forks inside start(): the child has its copy now.
+    ::close(childStdout);
+#endif
 }
 
 void QRustStdioTransport::close()
@@ -114,6 +169,17 @@ qint64 QRustStdioTransport::bytesToWrite() const
     return d->m_process ? d->m_process->bytesToWrite() : 0;
 }
 
+void QRustStdioTransport::setReadingPaused(bool paused)
+{
+#ifdef Q_OS_UNIX
+    // The pipe fills and the backend's writes block: that is the backpressure.
+    if (d->m_stdoutNotifier)
+        d->m_stdoutNotifier->setEnabled(!paused);
+#else
+    Q_UNUSED(paused)
+#endif
+}
+
 void QRustStdioTransport::setKillDelayMs(int ms)
 {
     d->m_killDelayMs = ms;
@@ -133,12 +199,80 @@ void QRustStdioTransport::terminateNow(int graceMs)
     }
 }
 
+#ifdef Q_OS_UNIX
+bool QRustStdioTransportPrivate::createStdoutPipe(int &childEnd)
+{
+    int fds[2];
+#ifdef Q_OS_LINUX
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+#else
+    if (::pipe(fds) != 0)
+        return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#endif
+    // Only our end is non-blocking; the backend's writes block when the pipe is full.
+    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    m_stdoutFd = fds[0];
+    childEnd = fds[1];
+    return true;
+}
+
+void QRustStdioTransportPrivate::readStandardOutput()
+{
+    if (m_stdoutFd < 0)
+        return;
+    // One read of what the pipe holds, as QProcess would do.
+    int available = 0;
+    if (::ioctl(m_stdoutFd, FIONREAD, &available) != 0 || available <= 0)
+        available = 4096;
+    QByteArray data(available, Qt::Uninitialized);
+    ssize_t got;
+    do {
+        got = ::read(m_stdoutFd, data.data(), size_t(available));
+    } while (got < 0 && errno == EINTR);
+    if (got > 0) {
+        data.truncate(qsizetype(got));
+        Q_EMIT q->dataReceived(data);
+    } else if (got == 0 || errno != EAGAIN) {
+        // End of file: the backend closed its stdout; its exit comes through QProcess.
+        if (m_stdoutNotifier)
+            m_stdoutNotifier->setEnabled(false);
+    }
+}
+
+void QRustStdioTransportPrivate::drainStandardOutput()
+{
+    if (m_stdoutFd < 0)
+        return;
+    // Bounded: the writer is gone, so only what the pipe held remains (a
+    // grandchild that inherited stdout could keep writing: stop after a while).
+    for (int round = 0; round < 256 && m_stdoutFd >= 0; ++round) {
+        int available = 0;
+        if (::ioctl(m_stdoutFd, FIONREAD, &available) != 0 || available <= 0)
+            break;
+        readStandardOutput();
+    }
+    closeStandardOutput();
+}
+
+void QRustStdioTransportPrivate::closeStandardOutput()
+{
+    delete m_stdoutNotifier;
+    m_stdoutNotifier = nullptr;
+    if (m_stdoutFd >= 0)
+        ::close(m_stdoutFd);
+    m_stdoutFd = -1;
+}
+#else
 void QRustStdioTransportPrivate::readStandardOutput()
 {
     const QByteArray data = m_process->readAllStandardOutput();
     if (!data.isEmpty())
         Q_EMIT q->dataReceived(data);
 }
+#endif
 
 void QRustStdioTransportPrivate::readStandardError(bool flushPartial)
 {
@@ -161,7 +295,11 @@ void QRustStdioTransportPrivate::onFinished(int exitCode, QProcess::ExitStatus s
 {
     if (m_killTimer)
         m_killTimer->stop();
+#ifdef Q_OS_UNIX
+    drainStandardOutput();
+#else
     readStandardOutput();
+#endif
     readStandardError(true);
     Q_EMIT q->processFinished(exitCode, status);
     const QString why = status == QProcess::CrashExit

@@ -16,6 +16,7 @@ class QRustTcpTransportPrivate
 {
 public:
     void fail(const QString &message);
+    void read();
     // Loads CA, client certificate and key into `socket`; returns why not, or empty.
     QString configureTls(QSslSocket *socket) const;
     QString where() const { return host + QLatin1Char(':') + QString::number(port); }
@@ -28,6 +29,7 @@ public:
     QString tlsProblem;
     bool opened = false;
     bool finished = false;
+    bool readingPaused = false;
 };
 
 QRustTcpTransport::QRustTcpTransport(const QString &host, quint16 port, const QRustTcpOptions &options,
@@ -107,6 +109,7 @@ void QRustTcpTransport::open()
         });
     }
     QTcpSocket *socket = d->socket;
+    socket->setReadBufferSize(socketReadBufferSize);  // for TLS: the decrypted bytes
     connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError error) {
         if (!d->opened) {
             const QString reason = d->tlsProblem.isEmpty()
@@ -127,11 +130,7 @@ void QRustTcpTransport::open()
     connect(socket, &QIODevice::bytesWritten, this, &QRustTransport::bytesWritten);
     if (tls)  // the high-water mark counts encrypted bytes too
         connect(tls, &QSslSocket::encryptedBytesWritten, this, &QRustTransport::bytesWritten);
-    connect(socket, &QIODevice::readyRead, this, [this, socket] {
-        const QByteArray data = socket->readAll();
-        if (!data.isEmpty())
-            Q_EMIT dataReceived(data);
-    });
+    connect(socket, &QIODevice::readyRead, this, [this] { d->read(); });
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (tls)
         tls->connectToHostEncrypted(d->host, d->port);
@@ -159,6 +158,25 @@ qint64 QRustTcpTransport::bytesToWrite() const
     if (auto *tls = qobject_cast<QSslSocket *>(d->socket))
         return tls->encryptedBytesToWrite() + tls->bytesToWrite();
     return d->socket->bytesToWrite();
+}
+
+void QRustTcpTransport::setReadingPaused(bool paused)
+{
+    // Qt stops reading the socket once its bounded buffer is full, so the
+    // kernel's buffers fill and the server waits.
+    d->readingPaused = paused;
+    // What Qt buffered while paused gets no new readyRead().
+    if (!paused && d->socket)
+        QMetaObject::invokeMethod(this, [this] { d->read(); }, Qt::QueuedConnection);
+}
+
+void QRustTcpTransportPrivate::read()
+{
+    if (readingPaused || !socket)
+        return;
+    const QByteArray data = socket->readAll();
+    if (!data.isEmpty())
+        Q_EMIT q->dataReceived(data);
 }
 
 void QRustTcpTransportPrivate::fail(const QString &message)

@@ -6,3 +6,8 @@ QRustTransport::QRustTransport(QObject *parent)
 }
 
 QRustTransport::~QRustTransport() = default;
+
+void QRustTransport::setReadingPaused(bool paused)
+{
+    Q_UNUSED(paused)
+}

@@ -38,6 +38,8 @@ public:
     bool write(const QByteArray &data) override;
     /*! See QRustTransport::bytesToWrite(). */
     qint64 bytesToWrite() const override;
+    /*! Stops reading the socket; Qt then buffers at most 256 KiB. See QRustTransport::setReadingPaused(). */
+    void setReadingPaused(bool paused) override;
 
     /*! Empty if \a path fits the platform's socket path limit, else the reason it does not. */
     static QString pathProblem(const QString &path);

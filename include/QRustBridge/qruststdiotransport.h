@@ -37,6 +37,8 @@ public:
     bool write(const QByteArray &data) override;
     /*! See QRustTransport::bytesToWrite(). */
     qint64 bytesToWrite() const override;
+    /*! Stops reading the backend's stdout (Unix; on Windows it does nothing). See QRustTransport::setReadingPaused(). */
+    void setReadingPaused(bool paused) override;
 
     /*! Delay between SIGTERM and SIGKILL in close(); default 5000 ms. */
     int killDelayMs() const;

@@ -32,6 +32,8 @@ public:
     bool write(const QByteArray &data) override;
     /*! See QRustTransport::bytesToWrite(). */
     qint64 bytesToWrite() const override;
+    /*! Stops reading the socket; Qt then buffers at most 256 KiB. See QRustTransport::setReadingPaused(). */
+    void setReadingPaused(bool paused) override;
 
 private:
     std::unique_ptr<QRustTcpTransportPrivate> d;

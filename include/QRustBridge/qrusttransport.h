@@ -32,6 +32,19 @@ public:
     virtual bool write(const QByteArray &data) = 0;
     /*! Bytes queued but not yet written. */
     virtual qint64 bytesToWrite() const = 0;
+    /*!
+        Inbound flow control. The bridge calls this with \c true when it holds
+        more parsed input than QRustBridgeOptions::inboundHighWaterMark, and
+        with \c false once its thread has taken that input. While paused, an
+        implementation should stop reading from the backend (and keep any
+        buffer of its own bounded), so the backend feels backpressure through
+        the pipe or socket, but must still emit closed() when the connection
+        ends. Data emitted while paused is not lost: the bridge still handles it.
+
+        The default implementation does nothing: the transport keeps reading,
+        and the bridge's memory is bounded only by what the backend sends.
+    */
+    virtual void setReadingPaused(bool paused);
 
 Q_SIGNALS:
     /*! The connection is up; the bridge now waits for the ready event. */

@@ -15,16 +15,25 @@
 //   - the bridge's cancel checks find every user-cancelled pending request:
 //     the event-loop check if the entry is watched, the poll always;
 //   - a re-encoded request is one line, parses back, and encodes to the same
-//     bytes again (the outbound framing can't be broken by any JSON value).
+//     bytes again (the outbound framing can't be broken by any JSON value);
+//   - inbound flow control (IoChannel, as IoWorker drives it, with tiny
+//     limits): reading pauses exactly when the queue goes over a limit, no
+//     line is read while paused, the bridge's take resumes it with exactly
+//     one ResumeReading command, and every decoded message reaches the
+//     bridge once, in order, paused or not.
 //
 // Input layout: [initial pending count] then '\n'-separated lines. A line
 // "!a" adds a request, "!h" one with a reply handler instead of a QFuture, "!t<id>" times it out, "!c<id>" cancels it from the
 // bridge side, "!u<id>" cancels its QFuture like a user and lets the bridge's
 // event-loop check run, "!U<id>" cancels it without any check yet, "!p" runs
-// the bridge's timer poll, "!x" loses the connection (rejectAll); any other
-// line is a line from the backend.
+// the bridge's timer poll, "!x" loses the connection (rejectAll), "!b" makes
+// the bridge's thread busy (it takes nothing, so reading pauses once the
+// queue is over its limit) until "!d" (it takes the queue, which resumes
+// reading); any other line is a line from the backend. While not busy the
+// bridge takes each message as it is queued.
 #include "fuzzcommon.h"
 
+#include "iochannel_p.h"
 #include "messagecodec_p.h"
 #include "pendingtable_p.h"
 
@@ -36,6 +45,8 @@
 
 #include <cstdint>
 #include <algorithm>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -368,6 +379,104 @@ private:
     quint64 m_nextId = 1;
 };
 
+// The I/O thread's side of inbound flow control, driven the way IoWorker
+// drives IoChannel: lines from the backend wait "in the pipe" while reading
+// is paused; the bridge's thread takes the queue when it is not busy.
+class InboundFlow
+{
+public:
+    static constexpr qint64 maxBytes = 64;
+    static constexpr std::size_t maxCount = 3;
+
+    InboundFlow() { m_channel.setInboundLimits(maxBytes, maxCount); }
+
+    void arrive(const QByteArray &line)
+    {
+        m_unread.push_back(line);
+        read();
+    }
+
+    void setBusy(bool busy) { m_busy = busy; }
+    bool isBusy() const { return m_busy; }
+    bool isPaused() const { return m_paused; }
+    bool hasUnread() const { return !m_unread.empty(); }
+
+    // The bridge's thread takes everything queued and handles it in order.
+    void take(Model &model)
+    {
+        std::vector<InboundMessage> taken;
+        const bool wakeIo = m_channel.takeInbound(taken);
+        FUZZ_CHECK(wakeIo == m_pausedSinceTake);
+        FUZZ_CHECK(taken.size() == m_queued.size());
+        for (InboundMessage &message : taken) {
+            FUZZ_CHECK(message.generation == m_queued.front());  // in order, each once
+            m_queued.pop_front();
+            ++m_delivered;
+            model.handle(message);
+        }
+        m_queuedBytes = 0;
+        const std::vector<IoCommand> commands = m_channel.takeCommands();
+        FUZZ_CHECK(commands.size() == (wakeIo ? 1u : 0u));
+        m_pausedSinceTake = false;
+        if (wakeIo) {
+            FUZZ_CHECK(commands.front().kind == IoCommand::Kind::ResumeReading);
+            FUZZ_CHECK(m_paused);
+            m_paused = false;  // IoWorker::resumeReading()
+            read();
+        }
+    }
+
+    // Nothing may stay behind: every decoded line reached the bridge.
+    void finish(Model &model)
+    {
+        m_busy = false;
+        while (!m_queued.empty() || hasUnread())
+            take(model);
+        FUZZ_CHECK(m_delivered == m_decoded);
+        FUZZ_CHECK(!m_paused);
+    }
+
+    std::function<bool(const QByteArray &, InboundMessage &)> decode;
+    Model *model = nullptr;
+
+private:
+    // IoWorker::onData, one line per read; nothing is read while paused.
+    void read()
+    {
+        while (!m_paused && !m_unread.empty()) {
+            const QByteArray line = m_unread.front();
+            m_unread.pop_front();
+            InboundMessage message;
+            if (!decode(line, message))
+                continue;
+            message.generation = ++m_decoded;
+            m_queued.push_back(message.generation);
+            m_queuedBytes += line.size();
+            std::vector<InboundMessage> batch;
+            batch.push_back(std::move(message));
+            const IoChannel::InboundPushResult pushed = m_channel.pushInbound(batch, line.size());
+            FUZZ_CHECK(batch.empty());
+            FUZZ_CHECK(pushed.overLimit == (m_queuedBytes > maxBytes || m_queued.size() > maxCount));
+            if (pushed.overLimit) {
+                m_paused = true;  // IoWorker::pauseReading()
+                m_pausedSinceTake = true;
+            }
+            if (!m_busy)
+                take(*model);
+        }
+    }
+
+    IoChannel m_channel;
+    std::deque<QByteArray> m_unread;   // still in the pipe
+    std::deque<quint64> m_queued;      // serials of what waits in the channel
+    qint64 m_queuedBytes = 0;
+    quint64 m_decoded = 0;
+    quint64 m_delivered = 0;
+    bool m_paused = false;
+    bool m_pausedSinceTake = false;
+    bool m_busy = false;
+};
+
 // appendRequest must keep any JSON value on one line, and be a fixpoint
 // after one trip through the parser.
 void checkReencoding(quint64 id, const QString &method, const QJsonValue &params)
@@ -407,25 +516,41 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         return 0;
     Model model(1 + data[0] % 32);
     const QByteArray input = QByteArray::fromRawData(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+    InboundFlow flow;
+    flow.model = &model;
+    flow.decode = [](const QByteArray &line, InboundMessage &message) {
+        QString problem;
+        if (!MessageCodec::decode(line, message, problem)) {
+            FUZZ_CHECK(!problem.isEmpty());
+            return false;
+        }
+        FUZZ_CHECK(problem.isEmpty());
+        FUZZ_CHECK(QJsonDocument::fromJson(line).isObject());
+        checkReencoding(message.id, message.text, message.value);
+        return true;
+    };
 
     for (const QByteArray &line : input.split('\n')) {
+        if (line == "!b") {
+            flow.setBusy(true);
+            continue;
+        }
+        if (line == "!d") {
+            flow.setBusy(false);
+            flow.take(model);
+            continue;
+        }
         if (line.size() >= 2 && line.at(0) == '!') {
             model.control(line);
             continue;
         }
         if (line.isEmpty() || line == "\r")  // IoWorker::onData skips these
             continue;
-        InboundMessage message;
-        QString problem;
-        if (!MessageCodec::decode(line, message, problem)) {
-            FUZZ_CHECK(!problem.isEmpty());
-            continue;
-        }
-        FUZZ_CHECK(problem.isEmpty());
-        FUZZ_CHECK(QJsonDocument::fromJson(line).isObject());
-        checkReencoding(message.id, message.text, message.value);
-        model.handle(message);
+        flow.arrive(line);
+        FUZZ_CHECK(flow.isBusy() || !flow.isPaused());
+        FUZZ_CHECK(flow.isPaused() || !flow.hasUnread());
     }
+    flow.finish(model);
     model.finishAll();
     return 0;
 }
