@@ -15,6 +15,8 @@ BridgeLog::BridgeLog(Logger logger, QObject *owner)
 
 void BridgeLog::log(QtMsgType level, const QString &message, const QJsonObject &data)
 {
+    if (!m_logger && !lcQRustBridge().isEnabled(level))
+        return;  // nobody would see it: cost nothing, on either thread
     Entry entry{level, message, data};
     if (QThread::currentThread() == m_owner->thread()) {
         deliver(entry);

@@ -1,6 +1,6 @@
 #include "ioworker_p.h"
 
-#include "logging_p.h"
+#include "bridgelog_p.h"
 #include "messagecodec_p.h"
 #include "protocoltrace_p.h"
 
@@ -11,9 +11,11 @@
 
 #include <QtCore/QThread>
 
-IoWorker::IoWorker(IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker)
+IoWorker::IoWorker(IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker,
+                   BridgeLog *log)
     : m_channel(channel)
     , m_bridgeWaker(bridgeWaker)
+    , m_log(log)
     , m_waker([this] { processChannel(); }, this)
     , m_scanner(options.maxPayloadSize)
     , m_trace(ProtocolTrace::isRequested(options.traceMessages))
@@ -179,7 +181,7 @@ void IoWorker::flushWriteBuffer()
 {
     // A refused write means the transport is going away; its closed() fails the requests.
     if (!m_writeBuffer.isEmpty() && !m_transport->write(m_writeBuffer))
-        qCWarning(lcQRustBridge) << "the transport refused" << m_writeBuffer.size() << "bytes";
+        m_log->warning(QStringLiteral("the transport refused %1 bytes").arg(m_writeBuffer.size()));
     // A small batch was copied by the transport: keep the buffer's capacity
     // for the next one. A big one is shared with the transport (or would pin
     // its size here): let it go.
@@ -193,7 +195,13 @@ void IoWorker::flushWriteBuffer()
 void IoWorker::onData(const QByteArray &data)
 {
     m_lines.clear();
+    const quint64 droppedBefore = m_scanner.droppedLineCount();
     m_scanner.push(data, m_lines);
+    if (m_scanner.droppedLineCount() != droppedBefore) {
+        m_log->warning(QStringLiteral("dropped a line from the backend longer than maxPayloadSize (%1 bytes)")
+                           .arg(m_scanner.maxPayloadSize()),
+                       {{QStringLiteral("maxPayloadSize"), m_scanner.maxPayloadSize()}});
+    }
     qint64 lineBytes = 0;
     for (const QByteArray &line : m_lines) {
         if (m_trace)
@@ -206,8 +214,9 @@ void IoWorker::onData(const QByteArray &data)
         if (MessageCodec::decode(line, message, problem)) {
             report(std::move(message));
         } else {
-            qCWarning(lcQRustBridge).noquote()
-                << "skipping a line from the backend:" << problem << "--" << line.left(200);
+            m_log->warning(QStringLiteral("skipping a line from the backend: %1 -- %2")
+                               .arg(problem, QString::fromUtf8(line.left(200))),
+                           {{QStringLiteral("problem"), problem}, {QStringLiteral("bytes"), line.size()}});
         }
     }
     m_lines.clear();
@@ -236,7 +245,7 @@ void IoWorker::pauseReading()
     // The bridge's thread is behind: leave the rest in the pipe or socket,
     // so the backend waits instead of our memory growing.
     m_readingPaused = true;
-    qCDebug(lcQRustBridge) << "inbound queue above its limit: reading paused";
+    m_log->debug(QStringLiteral("inbound queue above its limit: reading paused"));
     if (m_transport)
         m_transport->setReadingPaused(true);
 }
@@ -246,7 +255,7 @@ void IoWorker::resumeReading()
     if (!m_readingPaused)
         return;  // paused a transport that is gone since
     m_readingPaused = false;
-    qCDebug(lcQRustBridge) << "inbound queue taken: reading resumed";
+    m_log->debug(QStringLiteral("inbound queue taken: reading resumed"));
     if (m_transport)
         m_transport->setReadingPaused(false);
 }

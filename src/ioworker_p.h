@@ -9,6 +9,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+class BridgeLog;
 class QRustTransport;
 struct QRustBridgeOptions;
 
@@ -23,7 +24,8 @@ public:
     // `bridgeWaker` lives on the bridge's thread; it is posted (from this
     // thread) when the inbound queue went from idle to having work.
     // Reads maxPayloadSize, inboundHighWaterMark and traceMessages from `options`.
-    IoWorker(IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker);
+    // `log` (thread-safe) is the bridge's: what this thread has to say goes there.
+    IoWorker(IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker, BridgeLog *log);
     ~IoWorker() override;
 
     // Any thread: call after IoChannel::pushOutbound()/pushCommand() said so.
@@ -65,6 +67,7 @@ private:
 
     IoChannel *m_channel;  // null once shut down
     ThreadWaker *m_bridgeWaker;
+    BridgeLog *m_log;
     ThreadWaker m_waker;
     QRustLineScanner m_scanner;
     QPointer<QRustTransport> m_transport;

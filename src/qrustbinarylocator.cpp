@@ -234,8 +234,6 @@ QString QRustBinaryLocator::locate(const QRustBridgeOptions &options)
         found = QStandardPaths::findExecutable(options.binaryName);
     if (found.isEmpty())
         return found;
-    if (QFileInfo(found).permissions() & QFileDevice::WriteOther)
-        qCWarning(lcQRustBridge) << "backend" << found << "is world-writable: anyone could replace it";
     m_cache.insert(key, found);
     return found;
 }

@@ -59,7 +59,7 @@ QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions 
     // A child of q: it follows the bridge to another thread and, gone with
     // it, takes any wake-up still queued for it along.
     inboundWaker = new ThreadWaker([this] { drainInbound(); }, q);
-    worker = new IoWorker(&channel, options, inboundWaker);
+    worker = new IoWorker(&channel, options, inboundWaker, &log);
     worker->moveToThread(&ioThread);
     ioThread.setObjectName(QStringLiteral("QRustBridge I/O"));
     ioThread.start();

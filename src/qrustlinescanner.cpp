@@ -1,7 +1,6 @@
 #include <QRustBridge/qrustlinescanner.h>
 
 #include "largebuffer_p.h"
-#include "logging_p.h"
 
 QRustLineScanner::QRustLineScanner(qint64 maxPayloadSize)
     : m_maxPayloadSize(maxPayloadSize)
@@ -32,7 +31,6 @@ void QRustLineScanner::push(const QByteArray &data, QByteArrayList &lines)
                 ++m_droppedLines;
             }
         } else if (m_partialSize + pieceLength > m_maxPayloadSize) {
-            qCWarning(lcQRustBridge) << "dropping a line longer than maxPayloadSize" << m_maxPayloadSize;
             clearPartial();
             if (newline >= 0)
                 ++m_droppedLines;

@@ -1,6 +1,6 @@
 // Proves QRustBridgeOptions::logger: what a bridge says about itself (start,
-// ready, exit, a crash, a failed start) reaches the callback, with structured
-// data, on the bridge's thread; without a logger it goes to the `qrustbridge`
+// ready, exit, a crash, a failed start, lines skipped on the I/O thread)
+// reaches the callback, with structured data, on the bridge's thread; without a logger it goes to the `qrustbridge`
 // logging category as before.
 #include "../../shared/testsupport.h"
 
@@ -57,6 +57,7 @@ private Q_SLOTS:
     void loggerHearsStartReadyAndExitInOrder();
     void loggerHearsACrashAsInfo();
     void loggerHearsAFailedStart();
+    void loggerHearsSkippedLinesFromTheIoThread();
     void withoutLoggerTheCategoryHearsIt();
 };
 
@@ -118,6 +119,28 @@ void tst_BridgeLog::loggerHearsAFailedStart()
     QVERIFY(exit >= 0);
     QCOMPARE(recorder.entries.at(exit).data.value(QStringLiteral("exitCode")).toInt(), 3);
     QVERIFY(recorder.indexOf(QStringLiteral("bridge error: ")) > exit);
+}
+
+void tst_BridgeLog::loggerHearsSkippedLinesFromTheIoThread()
+{
+    // The garbage is found on the I/O thread; the logger still runs on the
+    // bridge's thread, once per line, with what was wrong.
+    Recorder recorder;
+    QRustBridge bridge(recorder.install(fakeOptions({QStringLiteral("--preamble-garbage")})));
+    QRB_SPAWN(bridge);
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.indexOf(QStringLiteral("response for unknown request id")) >= 0, 5000);
+    int skipped = 0;
+    for (const LogEntry &entry : recorder.entries) {
+        QCOMPARE(entry.thread, bridge.thread());
+        if (!entry.message.startsWith(QStringLiteral("skipping a line from the backend")))
+            continue;
+        ++skipped;
+        QCOMPARE(entry.level, QtWarningMsg);
+        QVERIFY(!entry.data.value(QStringLiteral("problem")).toString().isEmpty());
+        QVERIFY(entry.data.value(QStringLiteral("bytes")).toInt() > 0);
+    }
+    // not json, broken object, invalid UTF-8, three non-objects, a nameless event
+    QCOMPARE(skipped, 7);
 }
 
 void tst_BridgeLog::withoutLoggerTheCategoryHearsIt()
