@@ -1,6 +1,7 @@
 #include "ioworker_p.h"
 
 #include "bridgelog_p.h"
+#include "logging_p.h"
 #include "messagecodec_p.h"
 #include "protocoltrace_p.h"
 
@@ -245,7 +246,9 @@ void IoWorker::pauseReading()
     // The bridge's thread is behind: leave the rest in the pipe or socket,
     // so the backend waits instead of our memory growing.
     m_readingPaused = true;
-    m_log->debug(QStringLiteral("inbound queue above its limit: reading paused"));
+    // Straight to the category, on this thread: a diagnostic, and a queued
+    // log entry would wait for the very thread that is behind.
+    qCDebug(lcQRustBridge) << "inbound queue above its limit: reading paused";
     if (m_transport)
         m_transport->setReadingPaused(true);
 }
@@ -255,7 +258,7 @@ void IoWorker::resumeReading()
     if (!m_readingPaused)
         return;  // paused a transport that is gone since
     m_readingPaused = false;
-    m_log->debug(QStringLiteral("inbound queue taken: reading resumed"));
+    qCDebug(lcQRustBridge) << "inbound queue taken: reading resumed";
     if (m_transport)
         m_transport->setReadingPaused(false);
 }
