@@ -66,6 +66,24 @@ void busyFor(int ms)
     }
 }
 
+// Counts the "flood" events a bridge delivers, whose data are 0, 1, 2, ...
+struct FloodCounter
+{
+    qint64 received = 0;
+    qint64 outOfOrder = 0;
+
+    void watch(QRustBridge &bridge, QObject *context)
+    {
+        QObject::connect(&bridge, &QRustBridge::eventReceived, context, [this](const QString &name, const QJsonValue &data) {
+            if (name != QLatin1String("flood"))
+                return;
+            if (data.toInteger(-1) != received)
+                ++outOfOrder;
+            ++received;
+        });
+    }
+};
+
 // Counts the I/O thread's "reading paused" messages (it logs them from its
 // own thread, hence the atomic); swallows the category's other debug output.
 std::atomic<int> g_pauses{0};
@@ -201,15 +219,8 @@ void tst_InboundFlow::busyAppThreadKeepsMemoryBoundedAndLosesNothing()
     QRustBridge bridge(demoOptions());
     QVERIFY(start(bridge, transport));
 
-    qint64 received = 0;
-    qint64 outOfOrder = 0;
-    connect(&bridge, &QRustBridge::eventReceived, this, [&](const QString &name, const QJsonValue &data) {
-        if (name != QLatin1String("flood"))
-            return;
-        if (data.toInteger(-1) != received)
-            ++outOfOrder;
-        ++received;
-    });
+    FloodCounter counter;
+    counter.watch(bridge, this);
 
     const qint64 baseline = currentRss();
     QVERIFY(resetPeakRss());
@@ -219,13 +230,13 @@ void tst_InboundFlow::busyAppThreadKeepsMemoryBoundedAndLosesNothing()
                                             {QStringLiteral("count"), events}});
     busyFor(4000);  // a long layout, a modal computation: the scenario itself
     const qint64 peakWhileBusy = peakRss();
-    QTRY_COMPARE_WITH_TIMEOUT(received, events, 240000);
+    QTRY_COMPARE_WITH_TIMEOUT(counter.received, events, 240000);
     QRB_WAIT(flood, 30000);
     QCOMPARE(flood.result(), QJsonValue(true));
     const qint64 peak = peakRss();
     qInfo("%s: baseline %.1f MiB, peak while busy %.1f MiB, peak %.1f MiB, %d pause(s)", qPrintable(transport),
           double(baseline) / MiB, double(peakWhileBusy) / MiB, double(peak) / MiB, g_pauses.load() - pausesBefore);
-    QCOMPARE(outOfOrder, 0);
+    QCOMPARE(counter.outOfOrder, 0);
     QVERIFY2(peak - baseline < 64 * MiB,
              qPrintable(QStringLiteral("peak RSS grew by %1 MiB").arg((peak - baseline) / MiB)));
     QVERIFY(g_pauses.load() > pausesBefore);
@@ -282,15 +293,8 @@ void tst_InboundFlow::tlsBusyAppThreadKeepsMemoryBoundedAndLosesNothing()
     QVERIFY(m_daemon->waitForStarted());
 
     QRustBridge bridge(demoOptions());
-    qint64 received = 0;
-    qint64 outOfOrder = 0;
-    connect(&bridge, &QRustBridge::eventReceived, this, [&](const QString &name, const QJsonValue &data) {
-        if (name != QLatin1String("flood"))
-            return;
-        if (data.toInteger(-1) != received)
-            ++outOfOrder;
-        ++received;
-    });
+    FloodCounter counter;
+    counter.watch(bridge, this);
     QRustTcpOptions tls;
     tls.useTls = true;
     tls.verifyPeer = false;  // a throwaway self-signed certificate
@@ -309,11 +313,11 @@ void tst_InboundFlow::tlsBusyAppThreadKeepsMemoryBoundedAndLosesNothing()
     }
     QVERIFY2(connected.result(), qPrintable(bridge.lastError().message()));
     busyFor(4000);
-    QTRY_COMPARE_WITH_TIMEOUT(received, events, 240000);
+    QTRY_COMPARE_WITH_TIMEOUT(counter.received, events, 240000);
     const qint64 peak = peakRss();
     qInfo("tls: baseline %.1f MiB, peak %.1f MiB, %d pause(s)", double(baseline) / MiB, double(peak) / MiB,
           g_pauses.load() - pausesBefore);
-    QCOMPARE(outOfOrder, 0);
+    QCOMPARE(counter.outOfOrder, 0);
     QVERIFY2(peak - baseline < 64 * MiB,
              qPrintable(QStringLiteral("peak RSS grew by %1 MiB").arg((peak - baseline) / MiB)));
     QVERIFY(g_pauses.load() > pausesBefore);
@@ -448,15 +452,8 @@ void tst_InboundFlow::backendCrashWhilePausedIsNoticed()
     QRustBridge bridge(demoOptions());
     QVERIFY(start(bridge, QStringLiteral("stdio")));
     QSignalSpy exited(&bridge, &QRustBridge::exited);
-    qint64 received = 0;
-    qint64 outOfOrder = 0;
-    connect(&bridge, &QRustBridge::eventReceived, this, [&](const QString &name, const QJsonValue &data) {
-        if (name != QLatin1String("flood"))
-            return;
-        if (data.toInteger(-1) != received)
-            ++outOfOrder;
-        ++received;
-    });
+    FloodCounter counter;
+    counter.watch(bridge, this);
 
     const int pausesBefore = g_pauses.load();
     QFuture<QJsonValue> flood = bridge.sendCommand(
@@ -471,9 +468,9 @@ void tst_InboundFlow::backendCrashWhilePausedIsNoticed()
     QRB_WAIT(sleeper, 10000);
     QCOMPARE(errorOf(sleeper).code(), Code::ProcessExited);
     QCOMPARE(errorOf(flood).code(), Code::ProcessExited);
-    QVERIFY(received > 0);
-    QVERIFY(received < 2000000);
-    QCOMPARE(outOfOrder, 0);  // what was read before the crash all came, in order
+    QVERIFY(counter.received > 0);
+    QVERIFY(counter.received < 2000000);
+    QCOMPARE(counter.outOfOrder, 0);  // what was read before the crash all came, in order
 }
 
 QTEST_GUILESS_MAIN(tst_InboundFlow)
