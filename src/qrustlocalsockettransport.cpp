@@ -126,11 +126,8 @@ void QRustLocalSocketTransport::setReadingPaused(bool paused)
 
 void QRustLocalSocketTransportPrivate::read()
 {
-    if (readingPaused || !socket)
-        return;
-    const QByteArray data = socket->readAll();
-    if (!data.isEmpty())
-        Q_EMIT q->dataReceived(data);
+    if (!readingPaused && socket)
+        deliverSocketData(q, socket);
 }
 
 void QRustLocalSocketTransportPrivate::fail(const QString &message)

@@ -52,6 +52,7 @@ public:
     // hold the backend back. Disabling this notifier does.
     int m_stdoutFd = -1;
     QSocketNotifier *m_stdoutNotifier = nullptr;
+    bool m_stdoutAtEnd = false;  // the backend closed it: never enable the notifier again
 #endif
 };
 
@@ -173,7 +174,7 @@ void QRustStdioTransport::setReadingPaused(bool paused)
 {
 #ifdef Q_OS_UNIX
     // The pipe fills and the backend's writes block: that is the backpressure.
-    if (d->m_stdoutNotifier)
+    if (d->m_stdoutNotifier && !d->m_stdoutAtEnd)
         d->m_stdoutNotifier->setEnabled(!paused);
 #else
     Q_UNUSED(paused)
@@ -237,6 +238,7 @@ void QRustStdioTransportPrivate::readStandardOutput()
         Q_EMIT q->dataReceived(data);
     } else if (got == 0 || errno != EAGAIN) {
         // End of file: the backend closed its stdout; its exit comes through QProcess.
+        m_stdoutAtEnd = true;
         if (m_stdoutNotifier)
             m_stdoutNotifier->setEnabled(false);
     }

@@ -172,11 +172,8 @@ void QRustTcpTransport::setReadingPaused(bool paused)
 
 void QRustTcpTransportPrivate::read()
 {
-    if (readingPaused || !socket)
-        return;
-    const QByteArray data = socket->readAll();
-    if (!data.isEmpty())
-        Q_EMIT q->dataReceived(data);
+    if (!readingPaused && socket)
+        deliverSocketData(q, socket);
 }
 
 void QRustTcpTransportPrivate::fail(const QString &message)

@@ -7,6 +7,9 @@
 class QIODevice;
 class QRustTransport;
 
+// Hands on what `device` holds as `transport`'s dataReceived().
+void deliverSocketData(QRustTransport *transport, QIODevice *device);
+
 // A socket transport's connection ended: deliver what `device` still holds,
 // then report `transport` closed (Disconnected), naming `where`.
 void reportSocketClosed(QRustTransport *transport, QIODevice *device, const QString &where);
