@@ -3,11 +3,16 @@
 //!
 //! Usage: `demo-backend [--management]` (stdio), `demo-backend --socket PATH`,
 //! `demo-backend --tcp 127.0.0.1:0`.
+//!
+//! Both kinds of handler are shown: `sleep` and `count` are async (a task
+//! each, dropped when cancelled); the others are synchronous and run on the
+//! blocking pool.
 
 mod files;
+mod logger;
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use qrustbridge::{Context, Server};
 use serde::Deserialize;
@@ -43,7 +48,24 @@ fn default_ticks() -> u64 {
     10
 }
 
+/// Says on stderr that a `sleep` was cancelled, when its future is dropped
+/// before it finished (clients check that the cancel reached the backend).
+struct ReportCancel {
+    id: String,
+    started: Instant,
+    finished: bool,
+}
+
+impl Drop for ReportCancel {
+    fn drop(&mut self) {
+        if !self.finished {
+            eprintln!("sleep {}: cancelled after {} ms", self.id, self.started.elapsed().as_millis());
+        }
+    }
+}
+
 fn main() {
+    logger::install();
     let mode = match parse_args() {
         Ok(mode) => mode,
         Err(msg) => {
@@ -58,18 +80,15 @@ fn main() {
     let ticker = server.event_emitter();
 
     let server = server
-        .handler("echo", |params, _| Ok(params))
+        .async_handler("echo", |params, _| async move { Ok(params) })
         .typed_handler("add", |p: AddParams, _| Ok(add(&p.a, &p.b)))
         .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("requested failure").to_owned()))
-        .handler("sleep", |p, ctx| {
+        .async_handler("sleep", |p, ctx| async move {
             // {"ms": n}, or just n.
             let ms = p["ms"].as_u64().or_else(|| p.as_u64()).unwrap_or(0);
-            let started = std::time::Instant::now();
-            if ctx.cancelled_wait(Duration::from_millis(ms)) {
-                // Said on stderr so clients can see the token reached the handler.
-                eprintln!("sleep {}: cancelled after {} ms", ctx.id(), started.elapsed().as_millis());
-                return Err("cancelled".into());
-            }
+            let mut report = ReportCancel { id: ctx.id().to_owned(), started: Instant::now(), finished: false };
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            report.finished = true;
             Ok(json!({ "slept": ms }))
         })
         .handler("emit", |p, ctx| {
@@ -101,14 +120,19 @@ fn main() {
         .handler("abort", |_, _| std::process::abort())
         .handler("panic", |p, _| panic!("{}", p["message"].as_str().unwrap_or("requested panic")))
         .handler("big", |p, _| Ok(Value::String("x".repeat(p["bytes"].as_u64().unwrap_or(0) as usize))))
-        .stream_handler("count", |p, ctx| {
+        .async_stream_handler("count", |p, ctx| async move {
             let p: CountParams = serde_json::from_value(p).map_err(|e| format!("invalid params: {}", e))?;
             let delay = Duration::from_millis(p.delay_ms);
             for i in 0..p.n {
-                if ctx.cancelled_wait(if i == 0 { Duration::ZERO } else { delay }) {
+                if i > 0 && !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                } else if i % 256 == 255 {
+                    // Let other tasks run when there is no delay.
+                    tokio::task::yield_now().await;
+                }
+                if !ctx.send_chunk_async(json!({ "i": i })).await {
                     return Err("cancelled".into());
                 }
-                ctx.send_chunk(json!({ "i": i }));
             }
             Ok(json!({ "count": p.n }))
         })
@@ -122,6 +146,11 @@ fn main() {
         .stream_handler("hash_files", files::hash_files)
         .handler("garbage", |_, ctx| {
             ctx.write_raw_line("this is not json");
+            Ok(json!(true))
+        })
+        .handler("println", |p, _| {
+            // Stdout is protected: this lands on stderr, not in the protocol.
+            println!("{}", p["text"].as_str().unwrap_or("println from a handler"));
             Ok(json!(true))
         })
         .handler("pid", |_, _| Ok(json!(std::process::id())))
