@@ -30,6 +30,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::cancel::CancelToken;
+
 use crate::blocking::CatchUnwind;
 use crate::context::Context;
 use crate::events::Hub;
@@ -70,9 +72,9 @@ struct Conn {
     running: Arc<Semaphore>,
     /// Cancellation tokens of admitted requests, by id. A duplicate id (a
     /// client bug) replaces the older entry: a cancel refers to the newest.
-    /// (Tokens are not children of `abort`: the token tree's locking cost
-    /// a measurable share of throughput; `cancel_all` walks this map.)
-    requests: Mutex<HashMap<Arc<str>, (u64, CancellationToken)>>,
+    /// (Tokens are not children of `abort`: a token tree's locking costs a
+    /// measurable share of throughput; `cancel_all` walks this map.)
+    requests: Mutex<HashMap<Arc<str>, (u64, CancelToken), IdHasher>>,
     next_gen: AtomicU64,
     /// Cancelled when the grace period runs out or the output breaks: stops
     /// reading; `cancel_all` then cancels every request.
@@ -97,7 +99,7 @@ struct Ticket {
     conn: Arc<Conn>,
     id: Arc<str>,
     gen: u64,
-    token: CancellationToken,
+    token: CancelToken,
     _admitted: OwnedSemaphorePermit,
     running: Option<OwnedSemaphorePermit>,
     blocking: Option<OwnedSemaphorePermit>,
@@ -130,7 +132,7 @@ where
         outbox: outbox.clone(),
         admitted: Arc::new(Semaphore::new((shared.max_in_flight + shared.max_queued) as usize)),
         running: Arc::new(Semaphore::new(shared.max_in_flight as usize)),
-        requests: Mutex::new(HashMap::new()),
+        requests: Mutex::new(HashMap::default()),
         next_gen: AtomicU64::new(0),
         abort: CancellationToken::new(),
         shared,
@@ -274,7 +276,7 @@ impl Conn {
             },
         };
         let gen = self.next_gen.fetch_add(1, Ordering::Relaxed);
-        let token = CancellationToken::new();
+        let token = CancelToken::new();
         if self.abort.is_cancelled() {
             token.cancel();
         }
@@ -295,7 +297,7 @@ impl Conn {
     /// Cancels every admitted request and stops the reader.
     fn cancel_all(&self) {
         self.abort.cancel();
-        let tokens: Vec<CancellationToken> = lock(&self.requests).values().map(|(_, t)| t.clone()).collect();
+        let tokens: Vec<CancelToken> = lock(&self.requests).values().map(|(_, t)| t.clone()).collect();
         for token in tokens {
             token.cancel();
         }
@@ -375,7 +377,7 @@ fn dispatch(mut ticket: Ticket, job: Job) {
     });
 }
 
-async fn wait_or_cancel(slots: Arc<Semaphore>, token: &CancellationToken) -> Option<OwnedSemaphorePermit> {
+async fn wait_or_cancel(slots: Arc<Semaphore>, token: &CancelToken) -> Option<OwnedSemaphorePermit> {
     tokio::select! {
         biased;
         _ = token.cancelled() => None,
@@ -446,5 +448,31 @@ fn reply_line(id: &str, reply: Reply) -> Vec<u8> {
     match reply {
         Ok(result) => wire::ok_line(id, &result),
         Err(error) => wire::err_line(id, &error),
+    }
+}
+
+/// FNV-1a for the map of request ids: ids are short, and SipHash showed up
+/// in profiles. Each connection has its own map, so a client that picks
+/// colliding ids only slows down itself.
+#[derive(Default, Clone, Copy)]
+struct IdHasher;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for IdHasher {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

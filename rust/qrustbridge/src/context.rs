@@ -1,24 +1,14 @@
 //! Per-request context handed to handlers.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::blocking::wait_blocking;
+use crate::cancel::CancelToken;
 use crate::outbox::Outbox;
 use crate::wire;
-
-struct Inner {
-    id: Arc<str>,
-    method: Arc<str>,
-    token: CancellationToken,
-    outbox: Outbox,
-    streaming: bool,
-    warned_chunk: AtomicBool,
-}
 
 /// What a handler knows about the request it is serving, and its way back
 /// to the client.
@@ -33,39 +23,37 @@ struct Inner {
 /// block a runtime worker.
 #[derive(Clone)]
 pub struct Context {
-    inner: Arc<Inner>,
+    id: Arc<str>,
+    method: Arc<str>,
+    token: CancelToken,
+    outbox: Outbox,
+    streaming: bool,
 }
 
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Context")
-            .field("id", &self.inner.id)
-            .field("method", &self.inner.method)
-            .field("streaming", &self.inner.streaming)
+            .field("id", &self.id)
+            .field("method", &self.method)
+            .field("streaming", &self.streaming)
             .field("cancelled", &self.is_cancelled())
             .finish()
     }
 }
 
 impl Context {
-    pub(crate) fn new(
-        id: Arc<str>,
-        method: Arc<str>,
-        token: CancellationToken,
-        outbox: Outbox,
-        streaming: bool,
-    ) -> Context {
-        Context { inner: Arc::new(Inner { id, method, token, outbox, streaming, warned_chunk: AtomicBool::new(false) }) }
+    pub(crate) fn new(id: Arc<str>, method: Arc<str>, token: CancelToken, outbox: Outbox, streaming: bool) -> Context {
+        Context { id, method, token, outbox, streaming }
     }
 
     /// The request id chosen by the client.
     pub fn id(&self) -> &str {
-        &self.inner.id
+        &self.id
     }
 
     /// The method name this request was dispatched to.
     pub fn method(&self) -> &str {
-        &self.inner.method
+        &self.method
     }
 
     /// True once the request is cancelled: by the client (through the
@@ -74,18 +62,24 @@ impl Context {
     /// ran out. The client ignores anything sent for a cancelled request,
     /// so a handler should stop early and return `Err("cancelled".into())`.
     pub fn is_cancelled(&self) -> bool {
-        self.inner.token.is_cancelled()
+        self.token.is_cancelled()
     }
 
-    /// The request's cancellation token, to hand to other tasks or to
-    /// `tokio::select!` on. Cancelling it yourself cancels the request.
+    /// The request's [`CancelToken`]: clone it into other threads or
+    /// tasks, wait on it, or register a callback.
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.token
+    }
+
+    /// A `tokio_util` [`CancellationToken`] cancelled with the request, for
+    /// APIs that take one.
     pub fn cancellation_token(&self) -> CancellationToken {
-        self.inner.token.clone()
+        self.token.to_cancellation_token()
     }
 
     /// Completes once the request is cancelled (async handlers).
     pub async fn cancelled(&self) {
-        self.inner.token.cancelled().await
+        self.token.cancelled().await
     }
 
     /// Sleeps for up to `timeout`, waking early when the request is
@@ -95,18 +89,15 @@ impl Context {
     /// `tokio::select!` on [`cancelled`](Self::cancelled) instead (their
     /// future is also dropped on cancellation).
     pub fn cancelled_wait(&self, timeout: Duration) -> bool {
-        if self.is_cancelled() {
-            return true;
-        }
-        wait_blocking(self.inner.token.cancelled(), Some(timeout)).is_some()
+        self.token.wait(timeout)
     }
 
     fn chunk_line<T: Serialize>(&self, data: T) -> Option<Vec<u8>> {
-        if !self.inner.streaming {
-            if !self.inner.warned_chunk.swap(true, Ordering::Relaxed) {
+        if !self.streaming {
+            if self.token.first_chunk_warning() {
                 log::warn!(
                     "send_chunk ignored: method \"{}\" is not registered as a stream handler",
-                    self.inner.method
+                    self.method
                 );
             }
             return None;
@@ -114,10 +105,10 @@ impl Context {
         if self.is_cancelled() {
             return None;
         }
-        match wire::chunk_line(&self.inner.id, &data) {
+        match wire::chunk_line(&self.id, &data) {
             Ok(line) => Some(line),
             Err(e) => {
-                log::error!("cannot serialize chunk for \"{}\": {}", self.inner.method, e);
+                log::error!("cannot serialize chunk for \"{}\": {}", self.method, e);
                 None
             }
         }
@@ -138,7 +129,7 @@ impl Context {
     /// or `data` failed to serialize.
     pub fn send_chunk<T: Serialize>(&self, data: T) -> bool {
         match self.chunk_line(data) {
-            Some(line) => self.inner.outbox.push_blocking(line, Some(&self.inner.token)),
+            Some(line) => self.outbox.push_blocking(line, Some(&self.token)),
             None => false,
         }
     }
@@ -147,7 +138,7 @@ impl Context {
     /// of blocking.
     pub async fn send_chunk_async<T: Serialize>(&self, data: T) -> bool {
         match self.chunk_line(data) {
-            Some(line) => self.inner.outbox.push_unless(line, &self.inner.token).await,
+            Some(line) => self.outbox.push_unless(line, &self.token).await,
             None => false,
         }
     }
@@ -172,7 +163,7 @@ impl Context {
     /// [`EventEmitter`](crate::EventEmitter) instead.
     pub fn emit_event<T: Serialize>(&self, name: &str, data: T) -> bool {
         match Self::event_line(name, data) {
-            Some(line) => self.inner.outbox.push_blocking(line, Some(&self.inner.token)),
+            Some(line) => self.outbox.push_blocking(line, Some(&self.token)),
             None => false,
         }
     }
@@ -180,7 +171,7 @@ impl Context {
     /// [`emit_event`](Self::emit_event) for async handlers.
     pub async fn emit_event_async<T: Serialize>(&self, name: &str, data: T) -> bool {
         match Self::event_line(name, data) {
-            Some(line) => self.inner.outbox.push_unless(line, &self.inner.token).await,
+            Some(line) => self.outbox.push_unless(line, &self.token).await,
             None => false,
         }
     }
@@ -192,7 +183,7 @@ impl Context {
     pub fn write_raw_line(&self, line: &str) -> bool {
         let mut bytes: Vec<u8> = line.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }).collect();
         bytes.push(b'\n');
-        self.inner.outbox.push_blocking(bytes, None)
+        self.outbox.push_blocking(bytes, None)
     }
 
     /// Blocks until everything queued for this client so far (earlier
@@ -200,12 +191,12 @@ impl Context {
     /// five seconds. Returns true if it was. Useful right before ending the
     /// process from a handler with `std::process::exit`.
     pub fn flush(&self) -> bool {
-        self.inner.outbox.flush_blocking(Duration::from_secs(5))
+        self.outbox.flush_blocking(Duration::from_secs(5))
     }
 
     /// [`flush`](Self::flush) for async handlers (no time limit: wrap it
     /// in `tokio::time::timeout` if needed).
     pub async fn flush_async(&self) -> bool {
-        self.inner.outbox.flush().await
+        self.outbox.flush().await
     }
 }

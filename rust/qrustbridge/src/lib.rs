@@ -104,6 +104,7 @@
 #![deny(missing_docs)]
 
 mod blocking;
+mod cancel;
 mod connection;
 mod context;
 mod events;
@@ -118,6 +119,7 @@ mod stdio;
 mod util;
 mod wire;
 
+pub use cancel::CancelToken;
 pub use context::Context;
 pub use events::EventEmitter;
 pub use server::{

@@ -24,6 +24,7 @@ use tokio::sync::{oneshot, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::blocking::wait_blocking;
+use crate::cancel::CancelToken;
 
 const WRITE_BUFFER: usize = 64 * 1024;
 
@@ -105,7 +106,7 @@ impl Outbox {
     }
 
     /// [`push`](Self::push) that gives up (false) once `token` is cancelled.
-    pub(crate) async fn push_unless(&self, line: Vec<u8>, token: &CancellationToken) -> bool {
+    pub(crate) async fn push_unless(&self, line: Vec<u8>, token: &CancelToken) -> bool {
         tokio::select! {
             biased;
             ok = self.push(line) => ok,
@@ -114,7 +115,7 @@ impl Outbox {
     }
 
     /// [`push`](Self::push) for synchronous callers: blocks the thread.
-    pub(crate) fn push_blocking(&self, line: Vec<u8>, token: Option<&CancellationToken>) -> bool {
+    pub(crate) fn push_blocking(&self, line: Vec<u8>, token: Option<&CancelToken>) -> bool {
         // Fast path without building a waker.
         let permits = self.permits_for(&line);
         if let Ok(p) = self.shared.budget.try_acquire_many(permits) {
