@@ -162,11 +162,19 @@ async fn read_loop<R: AsyncRead + Unpin>(conn: &Arc<Conn>, input: R, stop: &Canc
         }
     };
     tokio::pin!(stopped);
+    let mut lines = 0u32;
     loop {
+        // Input first: polling the tokens takes their locks, so while lines
+        // keep coming they are checked only every 64 lines (and whenever
+        // the input has nothing ready).
+        lines = lines.wrapping_add(1);
+        if lines % 64 == 0 && (conn.abort.is_cancelled() || stop.is_cancelled()) {
+            return Ok(());
+        }
         let frame = tokio::select! {
             biased;
-            _ = &mut stopped => return Ok(()),
             frame = reader.next_frame() => frame,
+            _ = &mut stopped => return Ok(()),
         };
         let action = match frame {
             Ok(Some(Frame::Line(line))) => conn.parse(line),
@@ -322,6 +330,10 @@ impl Conn {
             self.cancel_all();
         }
         let grace = self.shared.grace;
+        // The whole ending, output included, takes at most the grace
+        // period plus a second: a client that stopped reading must not
+        // hold a shutting-down backend.
+        let deadline = tokio::time::Instant::now() + grace + Duration::from_secs(1);
         if !self.wait_idle(grace).await {
             log::warn!(
                 "{} request(s) still running {} ms after end of input; cancelling them",
@@ -334,7 +346,8 @@ impl Conn {
             }
         }
         self.outbox.close();
-        if tokio::time::timeout(grace.max(Duration::from_millis(100)), &mut writer).await.is_err() {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now()).max(Duration::from_millis(100));
+        if tokio::time::timeout(left, &mut writer).await.is_err() {
             log::warn!("output did not drain in time; abandoning the connection");
             writer.abort();
         }

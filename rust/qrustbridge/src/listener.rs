@@ -53,9 +53,8 @@ pub(crate) async fn serve_listener(
     // Stop accepting and make the path free for a new server right away.
     drop(listener);
     drop(socket_file);
-    // Each connection waits up to the grace period for its requests, a
-    // little for cancelled ones, and the grace period again for its output.
-    let limit = shared.grace * 2 + Duration::from_secs(1);
+    // Each connection ends within the grace period plus a second.
+    let limit = shared.grace + Duration::from_millis(1500);
     let all_done = async {
         while clients.join_next().await.is_some() {}
     };

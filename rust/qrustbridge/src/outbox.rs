@@ -98,6 +98,10 @@ impl Outbox {
     /// broken and the line was dropped.
     pub(crate) async fn push(&self, line: Vec<u8>) -> bool {
         let permits = self.permits_for(&line);
+        if let Ok(p) = self.shared.budget.try_acquire_many(permits) {
+            p.forget();
+            return self.send(line, permits);
+        }
         match self.shared.budget.acquire_many(permits).await {
             Ok(p) => p.forget(),
             Err(_) => return false,

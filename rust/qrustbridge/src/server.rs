@@ -395,9 +395,6 @@ impl Server {
         if let Some(n) = self.worker_threads {
             builder.worker_threads(n);
         }
-        if let Ok(n) = std::env::var("QRB_WORKERS") {
-            builder.worker_threads(n.parse().unwrap());
-        }
         builder.build()
     }
 
