@@ -7,6 +7,7 @@
 //! issue's closing note. `QRB_DEMO_BACKEND=/path/to/demo-backend` runs the
 //! same tests against another build (for before/after numbers).
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
@@ -119,7 +120,7 @@ fn three_thousand_slow_requests_leave_echo_and_cancel_prompt() {
     let n = 3000;
     let mut batch = String::new();
     for i in 0..n {
-        batch.push_str(&format!("{{\"id\":\"s{}\",\"method\":\"sleep\",\"params\":{{\"ms\":4000}}}}\n", i));
+        let _ = writeln!(batch, "{{\"id\":\"s{}\",\"method\":\"sleep\",\"params\":{{\"ms\":4000}}}}", i);
     }
     let started = Instant::now();
     b.send_line(batch.trim_end());
@@ -248,7 +249,7 @@ fn sigterm_with_three_thousand_requests_in_flight_exits_within_the_grace_period(
     let mut b = Backend::spawn(&[]);
     let mut batch = String::new();
     for i in 0..3000 {
-        batch.push_str(&format!("{{\"id\":\"s{}\",\"method\":\"sleep\",\"params\":{{\"ms\":60000}}}}\n", i));
+        let _ = writeln!(batch, "{{\"id\":\"s{}\",\"method\":\"sleep\",\"params\":{{\"ms\":60000}}}}", i);
     }
     b.send_line(batch.trim_end());
     b.send("e", "echo", Value::Null);
@@ -333,7 +334,7 @@ fn a_hundred_socket_clients_each_with_slow_requests_never_starve_an_echo() {
                 r.read_line(&mut line).unwrap(); // ready
                 let mut batch = String::new();
                 for i in 0..20 {
-                    batch.push_str(&format!("{{\"id\":\"s{}\",\"method\":\"sleep\",\"params\":{{\"ms\":3000}}}}\n", i));
+                    let _ = writeln!(batch, "{{\"id\":\"s{}\",\"method\":\"sleep\",\"params\":{{\"ms\":3000}}}}", i);
                 }
                 s.write_all(batch.as_bytes()).unwrap();
                 let t = Instant::now();

@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use common::Client;
 use qrustbridge::serde_json::Value;
 use qrustbridge::Server;
@@ -24,7 +25,7 @@ fn pipelined_quick_requests_use_a_constant_number_of_threads() {
     let n = 50_000;
     let mut batch = String::with_capacity(n * 48);
     for i in 0..n {
-        batch.push_str(&format!("{{\"id\":\"{}\",\"method\":\"echo\",\"params\":[{}]}}\n", i, i));
+        let _ = writeln!(batch, "{{\"id\":\"{}\",\"method\":\"echo\",\"params\":[{}]}}", i, i);
     }
     let mut tx = c.sender();
     let writer = std::thread::spawn(move || {
