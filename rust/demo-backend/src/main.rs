@@ -1,7 +1,8 @@
 //! demo-backend: the backend that QRustBridge's tests, examples and
 //! benchmarks drive. Each method exercises one feature of the protocol.
 //!
-//! Usage: `demo-backend [--management]` (stdio), `demo-backend --socket PATH`,
+//! Usage: `demo-backend [--management]` (stdio),
+//! `demo-backend --socket PATH [--socket-mode OCTAL] [--socket-group NAME]`,
 //! `demo-backend --tcp 127.0.0.1:0`.
 //!
 //! Both kinds of handler are shown: `sleep` and `count` are async (a task
@@ -170,9 +171,16 @@ fn main() {
             eprintln!("demo-backend: started (stdio)");
             server.serve_stdio()
         }
-        Mode::Socket(path) => {
+        Mode::Socket { path, mode, group } => {
             eprintln!("demo-backend: started (socket {})", path);
-            server.serve_unix_socket(path)
+            let mut server = server;
+            if let Some(mode) = mode {
+                server = server.socket_mode(mode);
+            }
+            match group {
+                Some(name) => server.socket_group_name(&name).and_then(|s| s.serve_unix_socket(path)),
+                None => server.serve_unix_socket(path),
+            }
         }
         Mode::Tcp(addr) => {
             eprintln!("demo-backend: started (tcp {})", addr);
@@ -202,20 +210,44 @@ fn add(a: &Number, b: &Number) -> Value {
 
 enum Mode {
     Stdio,
-    Socket(String),
+    Socket { path: String, mode: Option<u32>, group: Option<String> },
     Tcp(String),
 }
 
 fn parse_args() -> Result<Mode, String> {
     let mut mode = Mode::Stdio;
+    let mut socket_mode = None;
+    let mut socket_group = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--management" => {}
-            "--socket" => mode = Mode::Socket(args.next().ok_or("--socket needs a PATH")?),
+            "--socket" => {
+                let path = args.next().ok_or("--socket needs a PATH")?;
+                mode = Mode::Socket { path, mode: None, group: None };
+            }
+            "--socket-mode" => {
+                let octal = args.next().ok_or("--socket-mode needs an OCTAL mode like 660")?;
+                let bits = u32::from_str_radix(octal.trim_start_matches("0o"), 8)
+                    .ok()
+                    .filter(|m| *m <= 0o777)
+                    .ok_or_else(|| format!("--socket-mode: {:?} is not an octal mode like 660", octal))?;
+                socket_mode = Some(bits);
+            }
+            "--socket-group" => socket_group = Some(args.next().ok_or("--socket-group needs a group NAME")?),
             "--tcp" => mode = Mode::Tcp(args.next().ok_or("--tcp needs an ADDR like 127.0.0.1:0")?),
             other => eprintln!("demo-backend: ignoring unknown argument {:?}", other),
         }
+    }
+    match &mut mode {
+        Mode::Socket { mode, group, .. } => {
+            *mode = socket_mode;
+            *group = socket_group;
+        }
+        _ if socket_mode.is_some() || socket_group.is_some() => {
+            return Err("--socket-mode and --socket-group need --socket PATH".into());
+        }
+        _ => {}
     }
     Ok(mode)
 }

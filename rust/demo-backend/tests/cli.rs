@@ -339,3 +339,42 @@ fn tcp_daemon_reports_its_port() {
     let mut rest = String::new();
     let _ = r.read_to_string(&mut rest);
 }
+
+#[test]
+fn socket_mode_and_group_flags() {
+    let dir = std::env::temp_dir().join(format!("qrb-demo-mode-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join("demo.sock");
+    // Our own primary group: always allowed.
+    // SAFETY: getgid has no preconditions.
+    let gid = unsafe { libc_getgid() };
+    let group = std::fs::read_to_string("/etc/group")
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            (f.len() > 2 && f[2] == gid.to_string()).then(|| f[0].to_owned())
+        })
+        .expect("primary group in /etc/group");
+    let b = Backend::spawn(&["--socket", path.to_str().unwrap(), "--socket-mode", "660", "--socket-group", &group]);
+    b.stderr_line("listening on");
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(meta.gid(), gid);
+    b.signal("TERM");
+    drop(b);
+
+    let mut bad = Backend::spawn(&["--socket", path.to_str().unwrap(), "--socket-group", "no-such-group-qrb"]);
+    assert_eq!(bad.wait_exit(Duration::from_secs(5)).code(), Some(1));
+    bad.stderr_line("no group named");
+    let mut bad = Backend::spawn(&["--socket-mode", "999"]);
+    assert_eq!(bad.wait_exit(Duration::from_secs(5)).code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+extern "C" {
+    #[link_name = "getgid"]
+    fn libc_getgid() -> u32;
+}

@@ -235,6 +235,31 @@ impl Server {
         self
     }
 
+    /// Mode of the socket file [`serve_unix_socket`](Self::serve_unix_socket)
+    /// creates (default `0o600`: owner only), e.g. `0o660` together with
+    /// [`socket_group`](Self::socket_group) to let a group connect. Only
+    /// the permission bits (`0o777`) are used. The file has this mode from
+    /// the moment it appears at the path.
+    pub fn socket_mode(mut self, mode: u32) -> Server {
+        self.socket_access.mode = mode & 0o777;
+        self
+    }
+
+    /// Group of the socket file, by numeric id (the process must be allowed
+    /// to give its files that group: root, or a member of the group). See
+    /// [`socket_group_name`](Self::socket_group_name) for names.
+    pub fn socket_group(mut self, gid: u32) -> Server {
+        self.socket_access.group = Some(gid);
+        self
+    }
+
+    /// [`socket_group`](Self::socket_group) by name, looked up with
+    /// `getgrnam_r`; an unknown name is an error.
+    pub fn socket_group_name(self, name: &str) -> io::Result<Server> {
+        let gid = crate::socket::group_id(name)?;
+        Ok(self.socket_group(gid))
+    }
+
     /// Worker threads of the runtime the plain `serve_*` methods start
     /// (default: one per CPU core). No effect on the `*_async` variants.
     pub fn worker_threads(mut self, threads: usize) -> Server {
@@ -492,9 +517,11 @@ impl Server {
     /// number of clients concurrently until SIGTERM, SIGINT or
     /// [`ShutdownHandle::shutdown`].
     ///
-    /// * The socket file gets mode 0600 (owner only) without a moment of
-    ///   looser permissions and without touching the process's umask: it
-    ///   is bound in a private directory and renamed into place.
+    /// * The socket file gets mode 0600 (owner only; see
+    ///   [`socket_mode`](Self::socket_mode) and
+    ///   [`socket_group`](Self::socket_group)) without a moment of looser
+    ///   permissions and without touching the process's umask: it is bound
+    ///   in a private directory and renamed into place.
     /// * `<path>.lock` is locked (`flock`) while the server runs: a second
     ///   server on the same path fails with `AddrInUse`. A socket file left
     ///   by a server that died is replaced; a path that is not a socket is

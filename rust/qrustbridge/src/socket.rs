@@ -197,3 +197,23 @@ impl Drop for PrivateDir {
         let _ = fs::remove_dir(&self.path);
     }
 }
+
+/// The id of the group called `name`.
+pub(crate) fn group_id(name: &str) -> io::Result<u32> {
+    let c = CString::new(name).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "group name with NUL"))?;
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    // SAFETY: getgrnam_r fills `group` and `buf` (of the given length) and
+    // sets `result` to null or to `&group`.
+    unsafe {
+        let mut group: libc::group = std::mem::zeroed();
+        let mut result: *mut libc::group = std::ptr::null_mut();
+        let rc = libc::getgrnam_r(c.as_ptr(), &mut group, buf.as_mut_ptr(), buf.len(), &mut result);
+        if rc != 0 {
+            return Err(io::Error::from_raw_os_error(rc));
+        }
+        if result.is_null() {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("no group named {:?}", name)));
+        }
+        Ok(group.gr_gid)
+    }
+}
