@@ -116,6 +116,7 @@ mod server;
 mod shutdown;
 mod socket;
 mod stdio;
+mod systemd;
 mod util;
 mod wire;
 

@@ -26,6 +26,7 @@ pub(crate) async fn serve_listener(
     stop: CancellationToken,
 ) -> io::Result<()> {
     let mut clients = JoinSet::new();
+    crate::systemd::notify("READY=1");
     loop {
         let accepted = tokio::select! {
             biased;
@@ -50,6 +51,7 @@ pub(crate) async fn serve_listener(
             }
         }
     }
+    crate::systemd::notify("STOPPING=1");
     // Stop accepting and make the path free for a new server right away.
     drop(listener);
     drop(socket_file);

@@ -533,6 +533,13 @@ impl Server {
     ///   client's input stops being read and its running requests get the
     ///   grace period.
     ///
+    /// systemd: when started by socket activation (`LISTEN_PID` is this
+    /// process and `LISTEN_FDS` ≥ 1), the passed socket (fd 3) is served
+    /// instead of binding `path` (no lock, the file is systemd's). With
+    /// `NOTIFY_SOCKET` set, `READY=1` is sent once listening and
+    /// `STOPPING=1` when shutdown begins (`Type=notify` services; TCP
+    /// daemons notify too).
+    ///
     /// Prints `listening on <path>` to stderr once bound.
     pub fn serve_unix_socket(self, path: impl AsRef<Path>) -> io::Result<()> {
         let path = path.as_ref().to_owned();
@@ -546,11 +553,21 @@ impl Server {
         let access = self.socket_access.clone();
         let (shared, stop, signals) = self.into_shared();
         let watcher = if signals { Some(watch_signals(stop.clone())?) } else { None };
-        let (listener, socket_file) = bind_unix(path, &access)?;
+        // Socket activation: systemd owns the file (and its mode); no lock.
+        let (listener, socket_file) = match crate::systemd::activated_listener()? {
+            Some(listener) => {
+                log::info!("serving the socket passed by systemd (LISTEN_FDS)");
+                (listener, None)
+            }
+            None => {
+                let (listener, file) = bind_unix(path, &access)?;
+                (listener, Some(file))
+            }
+        };
         listener.set_nonblocking(true)?;
         let listener = tokio::net::UnixListener::from_std(listener)?;
         announce(&path.display().to_string());
-        let result = serve_listener(shared, Listener::Unix(listener), Some(socket_file), stop).await;
+        let result = serve_listener(shared, Listener::Unix(listener), socket_file, stop).await;
         if let Some(w) = watcher {
             w.abort();
         }
