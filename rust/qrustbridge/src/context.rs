@@ -179,7 +179,9 @@ impl Context {
     /// Writes `line` to this client verbatim, as one line (any `\r` or `\n`
     /// inside it is replaced by a space). This breaks the protocol on
     /// purpose: it exists so that clients can be tested against stray
-    /// non-JSON output. Real handlers never need it.
+    /// non-JSON output, and is only compiled with the crate feature
+    /// `test-hooks` (the demo backend enables it). Real handlers never need it.
+    #[cfg(feature = "test-hooks")]
     pub fn write_raw_line(&self, line: &str) -> bool {
         let mut bytes: Vec<u8> = line.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }).collect();
         bytes.push(b'\n');
