@@ -321,6 +321,8 @@ fn a_hundred_socket_clients_each_with_slow_requests_never_starve_an_echo() {
         assert!(Instant::now() < deadline, "daemon did not come up");
         std::thread::sleep(Duration::from_millis(10));
     }
+    // Collected so that all clients run before any is joined.
+    #[allow(clippy::needless_collect)]
     let clients: Vec<_> = (0..100)
         .map(|c| {
             let path = path.clone();

@@ -196,6 +196,8 @@ fn two_daemons_racing_for_one_path_one_wins_and_the_other_fails_clearly() {
     for round in 0..10 {
         let path = temp_path(&format!("race{}", round));
         let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        // Collected so that both servers start before either is stopped.
+        #[allow(clippy::needless_collect)]
         let servers: Vec<_> = (0..2)
             .map(|_| {
                 let server = Server::new().handle_signals(false).handler("echo", |p, _| Ok(p));
