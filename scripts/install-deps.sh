@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything QRustBridge needs on Debian bookworm (idempotent,
-# non-interactive). Cargo comes from apt only when none is on PATH.
+# non-interactive). Debian's cargo, rustc and clippy (1.63) are always
+# installed: scripts/cargo-test.sh checks the crate with them besides the
+# cargo on PATH.
 set -euo pipefail
 
 packages=(
@@ -10,16 +12,18 @@ packages=(
   qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtquick-templates
   qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
   librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
-  librust-libc-dev librust-signal-hook-dev
+  librust-libc-dev librust-log-dev librust-tokio-util-dev
+  # provides librust-tokio+full-dev (every tokio feature); the real package name
+  # keeps the installed check below idempotent
+  librust-tokio-dev
+  # Debian's Rust toolchain (rustc 1.63), tested by scripts/cargo-test.sh
+  cargo rustc rust-clippy
   xvfb xauth doxygen openssl qcoro-qt6-dev
   # scripts/sanitizers.sh (GCC's runtimes) and scripts/fuzz.sh (clang, libFuzzer)
   libasan8 liblsan0 libubsan1 libtsan2 clang libclang-rt-14-dev
   # tests/auto/cancelafterfinish: memory errors inside Qt, which ASan cannot see
   valgrind
 )
-
-[ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
-command -v cargo >/dev/null 2>&1 || packages+=(cargo rustc)
 
 missing=()
 for package in "${packages[@]}"; do

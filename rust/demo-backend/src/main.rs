@@ -1,13 +1,19 @@
 //! demo-backend: the backend that QRustBridge's tests, examples and
 //! benchmarks drive. Each method exercises one feature of the protocol.
 //!
-//! Usage: `demo-backend [--management]` (stdio), `demo-backend --socket PATH`,
+//! Usage: `demo-backend [--management]` (stdio),
+//! `demo-backend --socket PATH [--socket-mode OCTAL] [--socket-group NAME]`,
 //! `demo-backend --tcp 127.0.0.1:0`.
+//!
+//! Both kinds of handler are shown: `sleep` and `count` are async (a task
+//! each, dropped when cancelled); the others are synchronous and run on the
+//! blocking pool.
 
 mod files;
+mod logger;
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use qrustbridge::{Context, Server};
 use serde::Deserialize;
@@ -43,7 +49,24 @@ fn default_ticks() -> u64 {
     10
 }
 
+/// Says on stderr that a `sleep` was cancelled, when its future is dropped
+/// before it finished (clients check that the cancel reached the backend).
+struct ReportCancel {
+    id: String,
+    started: Instant,
+    finished: bool,
+}
+
+impl Drop for ReportCancel {
+    fn drop(&mut self) {
+        if !self.finished {
+            eprintln!("sleep {}: cancelled after {} ms", self.id, self.started.elapsed().as_millis());
+        }
+    }
+}
+
 fn main() {
+    logger::install();
     let mode = match parse_args() {
         Ok(mode) => mode,
         Err(msg) => {
@@ -58,18 +81,15 @@ fn main() {
     let ticker = server.event_emitter();
 
     let server = server
-        .handler("echo", |params, _| Ok(params))
+        .async_handler("echo", |params, _| async move { Ok(params) })
         .typed_handler("add", |p: AddParams, _| Ok(add(&p.a, &p.b)))
         .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("requested failure").to_owned()))
-        .handler("sleep", |p, ctx| {
+        .async_handler("sleep", |p, ctx| async move {
             // {"ms": n}, or just n.
             let ms = p["ms"].as_u64().or_else(|| p.as_u64()).unwrap_or(0);
-            let started = std::time::Instant::now();
-            if ctx.cancelled_wait(Duration::from_millis(ms)) {
-                // Said on stderr so clients can see the token reached the handler.
-                eprintln!("sleep {}: cancelled after {} ms", ctx.id(), started.elapsed().as_millis());
-                return Err("cancelled".into());
-            }
+            let mut report = ReportCancel { id: ctx.id().to_owned(), started: Instant::now(), finished: false };
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            report.finished = true;
             Ok(json!({ "slept": ms }))
         })
         .handler("emit", |p, ctx| {
@@ -101,14 +121,19 @@ fn main() {
         .handler("abort", |_, _| std::process::abort())
         .handler("panic", |p, _| panic!("{}", p["message"].as_str().unwrap_or("requested panic")))
         .handler("big", |p, _| Ok(Value::String("x".repeat(p["bytes"].as_u64().unwrap_or(0) as usize))))
-        .stream_handler("count", |p, ctx| {
+        .async_stream_handler("count", |p, ctx| async move {
             let p: CountParams = serde_json::from_value(p).map_err(|e| format!("invalid params: {}", e))?;
             let delay = Duration::from_millis(p.delay_ms);
             for i in 0..p.n {
-                if ctx.cancelled_wait(if i == 0 { Duration::ZERO } else { delay }) {
+                if i > 0 && !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                } else if i % 256 == 255 {
+                    // Let other tasks run when there is no delay.
+                    tokio::task::yield_now().await;
+                }
+                if !ctx.send_chunk_async(json!({ "i": i })).await {
                     return Err("cancelled".into());
                 }
-                ctx.send_chunk(json!({ "i": i }));
             }
             Ok(json!({ "count": p.n }))
         })
@@ -122,6 +147,11 @@ fn main() {
         .stream_handler("hash_files", files::hash_files)
         .handler("garbage", |_, ctx| {
             ctx.write_raw_line("this is not json");
+            Ok(json!(true))
+        })
+        .handler("println", |p, _| {
+            // Stdout is protected: this lands on stderr, not in the protocol.
+            println!("{}", p["text"].as_str().unwrap_or("println from a handler"));
             Ok(json!(true))
         })
         .handler("pid", |_, _| Ok(json!(std::process::id())))
@@ -141,9 +171,16 @@ fn main() {
             eprintln!("demo-backend: started (stdio)");
             server.serve_stdio()
         }
-        Mode::Socket(path) => {
+        Mode::Socket { path, mode, group } => {
             eprintln!("demo-backend: started (socket {})", path);
-            server.serve_unix_socket(path)
+            let mut server = server;
+            if let Some(mode) = mode {
+                server = server.socket_mode(mode);
+            }
+            match group {
+                Some(name) => server.socket_group_name(&name).and_then(|s| s.serve_unix_socket(path)),
+                None => server.serve_unix_socket(path),
+            }
         }
         Mode::Tcp(addr) => {
             eprintln!("demo-backend: started (tcp {})", addr);
@@ -173,20 +210,44 @@ fn add(a: &Number, b: &Number) -> Value {
 
 enum Mode {
     Stdio,
-    Socket(String),
+    Socket { path: String, mode: Option<u32>, group: Option<String> },
     Tcp(String),
 }
 
 fn parse_args() -> Result<Mode, String> {
     let mut mode = Mode::Stdio;
+    let mut socket_mode = None;
+    let mut socket_group = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--management" => {}
-            "--socket" => mode = Mode::Socket(args.next().ok_or("--socket needs a PATH")?),
+            "--socket" => {
+                let path = args.next().ok_or("--socket needs a PATH")?;
+                mode = Mode::Socket { path, mode: None, group: None };
+            }
+            "--socket-mode" => {
+                let octal = args.next().ok_or("--socket-mode needs an OCTAL mode like 660")?;
+                let bits = u32::from_str_radix(octal.trim_start_matches("0o"), 8)
+                    .ok()
+                    .filter(|m| *m <= 0o777)
+                    .ok_or_else(|| format!("--socket-mode: {:?} is not an octal mode like 660", octal))?;
+                socket_mode = Some(bits);
+            }
+            "--socket-group" => socket_group = Some(args.next().ok_or("--socket-group needs a group NAME")?),
             "--tcp" => mode = Mode::Tcp(args.next().ok_or("--tcp needs an ADDR like 127.0.0.1:0")?),
             other => eprintln!("demo-backend: ignoring unknown argument {:?}", other),
         }
+    }
+    match &mut mode {
+        Mode::Socket { mode, group, .. } => {
+            *mode = socket_mode;
+            *group = socket_group;
+        }
+        _ if socket_mode.is_some() || socket_group.is_some() => {
+            return Err("--socket-mode and --socket-group need --socket PATH".into());
+        }
+        _ => {}
     }
     Ok(mode)
 }

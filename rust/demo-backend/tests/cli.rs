@@ -339,3 +339,101 @@ fn tcp_daemon_reports_its_port() {
     let mut rest = String::new();
     let _ = r.read_to_string(&mut rest);
 }
+
+#[test]
+fn socket_mode_and_group_flags() {
+    let dir = std::env::temp_dir().join(format!("qrb-demo-mode-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join("demo.sock");
+    // Our own primary group: always allowed.
+    // SAFETY: getgid has no preconditions.
+    let gid = unsafe { libc::getgid() };
+    let group = std::fs::read_to_string("/etc/group")
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            (f.len() > 2 && f[2] == gid.to_string()).then(|| f[0].to_owned())
+        })
+        .expect("primary group in /etc/group");
+    let b = Backend::spawn(&["--socket", path.to_str().unwrap(), "--socket-mode", "660", "--socket-group", &group]);
+    b.stderr_line("listening on");
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(meta.gid(), gid);
+    b.signal("TERM");
+    drop(b);
+
+    let mut bad = Backend::spawn(&["--socket", path.to_str().unwrap(), "--socket-group", "no-such-group-qrb"]);
+    assert_eq!(bad.wait_exit(Duration::from_secs(5)).code(), Some(1));
+    bad.stderr_line("no group named");
+    let mut bad = Backend::spawn(&["--socket-mode", "999"]);
+    assert_eq!(bad.wait_exit(Duration::from_secs(5)).code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn socket_activation_and_sd_notify() {
+    use std::os::unix::io::AsRawFd;
+    use std::os::unix::net::{UnixDatagram, UnixListener};
+    use std::os::unix::process::CommandExt;
+    let dir = std::env::temp_dir().join(format!("qrb-demo-activation-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("activated.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    let notify = UnixDatagram::bind(dir.join("notify")).unwrap();
+    notify.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let fd = listener.as_raw_fd();
+    // As systemd does: the socket as fd 3, LISTEN_PID set to the service's
+    // own pid (the shell's, which exec keeps).
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\" --socket \"$1\"", BIN, path.to_str().unwrap()])
+        .env("NOTIFY_SOCKET", dir.join("notify"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    // SAFETY: dup2 and fcntl are async-signal-safe; run in the child
+    // before exec. (If the listener already is fd 3, dup2 does nothing and
+    // close-on-exec must be cleared by hand.)
+    unsafe {
+        cmd.pre_exec(move || {
+            if (fd != 3 && libc::dup2(fd, 3) < 0) || libc::fcntl(3, libc::F_SETFD, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(listener);
+    let mut buf = [0u8; 64];
+    let n = match notify.recv(&mut buf) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = child.kill();
+            let mut err = String::new();
+            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+            panic!("no READY=1 ({}); stderr: {}", e, err);
+        }
+    };
+    assert_eq!(&buf[..n], b"READY=1");
+    // The server answers on the passed socket (it never bound the path itself).
+    let mut s = UnixStream::connect(&path).unwrap();
+    s.write_all(b"{\"id\":\"1\",\"method\":\"echo\",\"params\":7}\n").unwrap();
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    assert!(line.contains("\"ready\""), "{}", line);
+    line.clear();
+    r.read_line(&mut line).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&line).unwrap(), ok("1", json!(7)));
+    assert!(!dir.join("activated.sock.lock").exists(), "activation takes no lock");
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let n = notify.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"STOPPING=1");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,470 +1,491 @@
-//! One client connection: reading and dispatching requests, running
-//! handlers, in-flight tracking for cancellation, and graceful shutdown.
+//! One client connection: the reader task, request admission and
+//! dispatch, cancellation, and the end of a connection.
 //!
-//! The same code serves stdio, every socket client and the in-memory
-//! streams of [`Server::serve_io`](crate::Server::serve_io).
+//! The same code serves stdio, every socket client and the streams of
+//! [`Server::serve_io`](crate::Server::serve_io).
 //!
-//! Threads: the connection's current *driver* reads a line, parses it and
-//! runs the handler inline; see `watchdog.rs` for how reading moves to a
-//! new thread when a handler is slow. A separate writer thread owns the
-//! output (see `outbox.rs`).
+//! Tasks: the reader (the task that calls [`serve_connection`]) only reads,
+//! parses and dispatches; it never runs a handler, so a `$/cancel` is seen
+//! however busy the handlers are. The writer task owns the output (see
+//! `outbox.rs`). Each request runs in a task of its own (async handlers)
+//! or on the blocking pool (synchronous handlers).
+//!
+//! Bounds: at most `max_in_flight` requests run at once; up to
+//! `max_queued` more wait for a slot (still cancellable). When both are
+//! used up the reader stops reading, which pushes back on the client
+//! through the pipe or socket. Output has a byte budget; handlers wait
+//! for room, so a client that does not read ends up stalling its own
+//! requests, and with them the reader.
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
-use crate::context::{CancelToken, Context};
-use crate::events::{Hub, Registration};
+use crate::cancel::CancelToken;
+
+use crate::blocking::CatchUnwind;
+use crate::context::Context;
+use crate::events::Hub;
 use crate::framing::{Frame, LineReader};
+use crate::handler::{Handler, Reply, Run};
 use crate::outbox::Outbox;
-use crate::pool::Pool;
-use crate::util::{lock, log, panic_message};
-use crate::watchdog::{current_tid, thread_blocked, Watchdog, BLOCKED_LIMIT, RUNNING_LIMIT};
+use crate::util::{lock, panic_message};
 use crate::wire;
 
-/// Signature every handler is stored as.
-pub(crate) type HandlerFn = dyn Fn(Value, &Context) -> Result<Value, String> + Send + Sync + 'static;
-
-/// A registered method.
-pub(crate) struct Entry {
-    pub name: Arc<str>,
-    pub streaming: bool,
-    pub f: Box<HandlerFn>,
-    /// Non-zero once this method stalled a driver: its next calls go
-    /// straight to the pool instead of running inline. Every pooled call
-    /// that turns out quick counts it down again.
-    pub slow: AtomicU32,
-}
-
-/// How many quick pooled calls it takes before a method that stalled runs
-/// inline again.
-const SLOW_CALLS: u32 = 4;
+/// How long requests get after the grace period ran out and they were
+/// cancelled: async handlers are dropped at once, synchronous ones need to
+/// notice their token.
+const AFTER_CANCEL: Duration = Duration::from_millis(500);
 
 /// Server-wide state shared by all connections.
 pub(crate) struct Shared {
-    pub handlers: HashMap<String, Arc<Entry>>,
-    pub ready_event: String,
-    pub ready_data: Value,
+    pub handlers: HashMap<String, Arc<Handler>>,
+    pub ready_line: Vec<u8>,
     pub cancel_method: String,
     pub max_line_bytes: usize,
-    pub shutdown_timeout: Duration,
-    pub pool: Pool,
+    pub grace: Duration,
+    pub max_in_flight: u32,
+    pub max_queued: u32,
+    pub max_output_bytes: usize,
+    /// Slots for synchronous handlers, shared by every connection, so that
+    /// they never pile up inside the runtime's blocking pool.
+    pub blocking_slots: Arc<Semaphore>,
     pub hub: Arc<Hub>,
-    pub watchdog: Watchdog,
-}
-
-type Input = LineReader<Box<dyn Read + Send>>;
-
-#[derive(Default)]
-struct Inflight {
-    tokens: HashMap<String, Arc<CancelToken>>,
-    active: usize,
-    waiters: usize,
-}
-
-/// Which thread drives the connection; see `watchdog.rs`.
-#[derive(Default)]
-struct Drive {
-    /// When the current driver started the handler it is running.
-    busy_since: Option<Instant>,
-    /// The method of that handler.
-    running: Option<Arc<Entry>>,
-    /// Kernel thread id of the driver.
-    tid: i64,
-    /// Bumped each time reading moves to a new thread.
-    epoch: u64,
-}
-
-#[derive(Default)]
-struct Done {
-    finished: bool,
-    error: Option<io::Error>,
 }
 
 /// Per-connection state.
-pub(crate) struct Conn {
-    pub outbox: Outbox,
-    inflight: Mutex<Inflight>,
-    idle_cv: Condvar,
-    drive: Mutex<Drive>,
-    /// The input; `None` once it ended. Locked by the driver while reading.
-    input: Mutex<Option<Input>>,
-    registration: Mutex<Option<Registration>>,
-    done: Mutex<Done>,
-    done_cv: Condvar,
+struct Conn {
+    shared: Arc<Shared>,
+    outbox: Outbox,
+    /// Requests running or waiting to run.
+    admitted: Arc<Semaphore>,
+    /// Requests running.
+    running: Arc<Semaphore>,
+    /// Cancellation tokens of admitted requests, by id. A duplicate id (a
+    /// client bug) replaces the older entry: a cancel refers to the newest.
+    /// (Tokens are not children of `abort`: a token tree's locking costs a
+    /// measurable share of throughput; `cancel_all` walks this map.)
+    requests: Mutex<HashMap<Arc<str>, (u64, CancelToken), IdHasher>>,
+    next_gen: AtomicU64,
+    /// Cancelled when the grace period runs out or the output breaks: stops
+    /// reading; `cancel_all` then cancels every request.
+    abort: CancellationToken,
 }
 
-/// A request that goes to a handler.
+/// A parsed line: something to answer directly, or a request to run.
+enum Action {
+    Reply(Vec<u8>),
+    Run(Job),
+}
+
 struct Job {
-    entry: Arc<Entry>,
-    id: String,
+    handler: Arc<Handler>,
+    id: Arc<str>,
     params: Value,
-    token: Arc<CancelToken>,
 }
 
-impl Conn {
-    fn new(input: Input) -> Conn {
-        Conn {
-            outbox: Outbox::default(),
-            inflight: Mutex::default(),
-            idle_cv: Condvar::new(),
-            drive: Mutex::default(),
-            input: Mutex::new(Some(input)),
-            registration: Mutex::new(None),
-            done: Mutex::default(),
-            done_cv: Condvar::new(),
-        }
-    }
+/// An admitted request. Dropping it (after its response is queued) frees
+/// its slots and forgets its token.
+struct Ticket {
+    conn: Arc<Conn>,
+    id: Arc<str>,
+    gen: u64,
+    token: CancelToken,
+    _admitted: OwnedSemaphorePermit,
+    running: Option<OwnedSemaphorePermit>,
+    blocking: Option<OwnedSemaphorePermit>,
+}
 
-    fn begin(&self, id: &str) -> Arc<CancelToken> {
-        let token = Arc::new(CancelToken::default());
-        let mut inf = lock(&self.inflight);
-        inf.active += 1;
-        // A duplicate id (a client bug) replaces the older entry: the
-        // newest request with that id is the one a cancel refers to.
-        inf.tokens.insert(id.to_owned(), token.clone());
-        token
-    }
-
-    fn end(&self, id: &str, token: &Arc<CancelToken>) {
-        let mut inf = lock(&self.inflight);
-        inf.active -= 1;
-        if inf.tokens.get(id).map_or(false, |t| Arc::ptr_eq(t, token)) {
-            inf.tokens.remove(id);
-        }
-        let notify = inf.active == 0 && inf.waiters > 0;
-        drop(inf);
-        if notify {
-            self.idle_cv.notify_all();
-        }
-    }
-
-    /// Cancels the in-flight request `id`; false if there is none.
-    fn cancel(&self, id: &str) -> bool {
-        let token = lock(&self.inflight).tokens.get(id).cloned();
-        match token {
-            Some(t) => {
-                t.cancel();
-                true
-            }
-            None => false,
-        }
-    }
-
-    pub(crate) fn cancel_all(&self) {
-        let tokens: Vec<_> = lock(&self.inflight).tokens.values().cloned().collect();
-        for t in tokens {
-            t.cancel();
-        }
-    }
-
-    fn active(&self) -> usize {
-        lock(&self.inflight).active
-    }
-
-    /// Waits until no request is in flight; false on timeout.
-    fn wait_idle(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut inf = lock(&self.inflight);
-        inf.waiters += 1;
-        while inf.active > 0 {
-            let now = Instant::now();
-            if now >= deadline {
-                break;
-            }
-            inf = match self.idle_cv.wait_timeout(inf, deadline - now) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
-        inf.waiters -= 1;
-        inf.active == 0
-    }
-
-    /// Watchdog side: if the driver is stuck in a handler (see
-    /// `watchdog.rs` for the limits), take the driver role away and return
-    /// the new epoch for a new driver. Sets `any_busy` if a handler runs
-    /// but is not stuck yet.
-    pub(crate) fn take_over_if_stalled(&self, now: Instant, any_busy: &mut bool) -> Option<u64> {
-        let (since, tid) = {
-            let d = lock(&self.drive);
-            (d.busy_since?, d.tid)
-        };
-        let age = now.saturating_duration_since(since);
-        let blocked = age >= BLOCKED_LIMIT && thread_blocked(tid).unwrap_or(true);
-        if !blocked && age < RUNNING_LIMIT {
-            *any_busy = true;
-            return None;
-        }
-        let mut d = lock(&self.drive);
-        if d.busy_since != Some(since) {
-            // That handler finished meanwhile.
-            *any_busy |= d.busy_since.is_some();
-            return None;
-        }
-        d.epoch += 1;
-        d.busy_since = None;
-        if let Some(entry) = d.running.take() {
-            // Only blocking is learned: a handler that merely computes for
-            // long (or was kept off an overloaded CPU) is not sent to a
-            // thread of its own next time, which would not make it faster.
-            if blocked {
-                entry.slow.store(SLOW_CALLS, Ordering::Relaxed);
-            }
-        }
-        Some(d.epoch)
-    }
-
-    fn set_done(&self, error: Option<io::Error>) {
-        let mut done = lock(&self.done);
-        done.finished = true;
-        done.error = error;
-        drop(done);
-        self.done_cv.notify_all();
-    }
-
-    fn wait_done(&self) -> io::Result<()> {
-        let mut done = lock(&self.done);
-        while !done.finished {
-            done = match self.done_cv.wait(done) {
-                Ok(g) => g,
-                Err(p) => p.into_inner(),
-            };
-        }
-        match done.error.take() {
-            Some(e) => Err(e),
-            None => Ok(()),
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut requests = lock(&self.conn.requests);
+        if requests.get(&*self.id).map_or(false, |(gen, _)| *gen == self.gen) {
+            requests.remove(&*self.id);
         }
     }
 }
 
-/// Serves one connection until its input ends (EOF, read error, or a
-/// shutdown wake-up turned into EOF by the reader), then lets in-flight
-/// requests finish for up to `shutdown_timeout`, flushes and returns.
-pub(crate) fn run_connection<R, W>(shared: &Arc<Shared>, input: R, output: W) -> io::Result<()>
+/// Serves one connection until its input ends (EOF, read error, `stop`
+/// cancelled, or the output broke), then gives running requests the grace
+/// period, cancels what is left, drains the output and returns.
+pub(crate) async fn serve_connection<R, W>(
+    shared: Arc<Shared>,
+    input: R,
+    output: W,
+    stop: CancellationToken,
+) -> io::Result<()>
 where
-    R: Read + Send + 'static,
-    W: Write + Send + 'static,
+    R: AsyncRead + Unpin + Send,
+    W: AsyncWrite + Unpin + Send + 'static,
 {
-    let reader: Box<dyn Read + Send> = Box::new(input);
-    let conn = Arc::new(Conn::new(LineReader::new(reader, shared.max_line_bytes)));
-    match wire::event_line(&shared.ready_event, &shared.ready_data) {
-        Ok(line) => {
-            conn.outbox.push(line);
-        }
-        Err(e) => log(&format!("cannot serialize ready event data: {}", e)),
-    }
+    let (outbox, inbox) = Outbox::new(shared.max_output_bytes);
+    let conn = Arc::new(Conn {
+        outbox: outbox.clone(),
+        admitted: Arc::new(Semaphore::new((shared.max_in_flight + shared.max_queued) as usize)),
+        running: Arc::new(Semaphore::new(shared.max_in_flight as usize)),
+        requests: Mutex::new(HashMap::default()),
+        next_gen: AtomicU64::new(0),
+        abort: CancellationToken::new(),
+        shared,
+    });
     let writer = {
-        let conn = conn.clone();
-        thread::Builder::new().name("qrustbridge-writer".into()).spawn(move || {
-            let on_fail = conn.clone();
-            conn.outbox.run_writer(output, move || on_fail.cancel_all());
-        })?
+        let failed = conn.abort.clone();
+        tokio::spawn(async move { outbox.run_writer(inbox, output, failed).await })
     };
-    *lock(&conn.registration) = Some(shared.hub.register(conn.clone()));
-    shared.watchdog.register(&conn);
+    conn.outbox.push(conn.shared.ready_line.clone()).await;
+    let registration = conn.shared.hub.register(conn.outbox.clone());
 
-    // This thread is the first driver. If it loses that role to a slow
-    // handler, another thread finishes the connection; wait for that.
-    drive(shared, &conn, 0);
-    let result = conn.wait_done();
-    if conn.outbox.wait_finished(Duration::from_millis(0)) {
-        let _ = writer.join();
-    }
+    let result = read_loop(&conn, input, &stop).await;
+
+    conn.finish(writer).await;
+    drop(registration);
     result
 }
 
-/// The driver loop. Returns when the input ended (after finishing the
-/// connection) or when this thread is no longer the driver.
-pub(crate) fn drive(shared: &Arc<Shared>, conn: &Arc<Conn>, epoch: u64) {
-    let tid = current_tid();
+async fn read_loop<R: AsyncRead + Unpin>(conn: &Arc<Conn>, input: R, stop: &CancellationToken) -> io::Result<()> {
+    let mut reader = LineReader::new(input, conn.shared.max_line_bytes);
+    // Made once: a fresh cancellation future per line would cost two
+    // waiter registrations per request.
+    let stopped = async {
+        tokio::select! {
+            _ = conn.abort.cancelled() => {}
+            _ = stop.cancelled() => {}
+        }
+    };
+    tokio::pin!(stopped);
+    let mut lines = 0u32;
     loop {
-        let mut input = lock(&conn.input);
-        let reader = match input.as_mut() {
-            Some(r) => r,
-            None => return,
+        // Input first: polling the tokens takes their locks, so while lines
+        // keep coming they are checked only every 64 lines (and whenever
+        // the input has nothing ready).
+        lines = lines.wrapping_add(1);
+        if lines % 64 == 0 && (conn.abort.is_cancelled() || stop.is_cancelled()) {
+            return Ok(());
+        }
+        let frame = tokio::select! {
+            biased;
+            frame = reader.next_frame() => frame,
+            _ = &mut stopped => return Ok(()),
         };
-        let next = if conn.outbox.is_failed() {
-            // Nobody listens any more: stop as if the input had ended.
-            Ok(None)
-        } else {
-            reader.next_frame()
-        };
-        let job = match next {
-            Ok(Some(Frame::Line(line))) => handle_line(shared, conn, line),
-            Ok(Some(Frame::TooLong { len, prefix })) => {
-                too_long(shared, conn, len, &prefix);
-                None
-            }
-            Ok(None) => {
-                *input = None;
-                drop(input);
-                finish(shared, conn, None);
-                return;
-            }
+        let action = match frame {
+            Ok(Some(Frame::Line(line))) => conn.parse(line),
+            Ok(Some(Frame::TooLong { len, prefix })) => conn.too_long(len, &prefix),
+            Ok(None) => return Ok(()),
             Err(e) => {
                 if e.kind() != io::ErrorKind::ConnectionReset {
-                    log(&format!("read failed: {}", e));
+                    log::warn!("read failed: {}", e);
                 }
-                *input = None;
-                drop(input);
-                finish(shared, conn, Some(e));
-                return;
+                return Err(e);
             }
         };
-        drop(input);
-        let job = match job {
-            Some(job) => job,
-            None => continue,
+        let carry_on = match action {
+            None => true,
+            Some(Action::Reply(line)) => conn.until_stopped(conn.outbox.push(line), stop).await.unwrap_or(false),
+            Some(Action::Run(job)) => conn.admit(job, stop).await,
         };
-        if job.entry.slow.load(Ordering::Relaxed) > 0 {
-            run_pooled(shared, conn, job);
-        } else if !run_inline(shared, conn, job, epoch, tid) {
+        if !carry_on {
+            return Ok(());
+        }
+    }
+}
+
+impl Conn {
+    /// Runs `fut` unless the connection is told to stop first.
+    async fn until_stopped<F: std::future::Future>(&self, fut: F, stop: &CancellationToken) -> Option<F::Output> {
+        tokio::select! {
+            biased;
+            out = fut => Some(out),
+            _ = self.abort.cancelled() => None,
+            _ = stop.cancelled() => None,
+        }
+    }
+
+    /// Parses a line and answers it directly where no handler is involved
+    /// (errors, cancel requests); returns the job for a handler otherwise.
+    fn parse(&self, line: &[u8]) -> Option<Action> {
+        if wire::is_blank(line) {
+            return None;
+        }
+        let req = match wire::parse_request(line) {
+            Ok(req) => req,
+            Err(bad) => {
+                return match bad.id {
+                    Some(id) => Some(Action::Reply(wire::err_line(&id, &bad.error))),
+                    None => {
+                        let shown = String::from_utf8_lossy(&line[..line.len().min(120)]).into_owned();
+                        log::warn!("{}; ignoring line: {}", bad.error, shown);
+                        None
+                    }
+                };
+            }
+        };
+        let shared = &self.shared;
+        if !shared.cancel_method.is_empty() && req.method == shared.cancel_method {
+            let line = match req.params.get("id").and_then(Value::as_str) {
+                Some(target) => {
+                    self.cancel(target);
+                    wire::ok_line(&req.id, &Value::Null)
+                }
+                None => wire::err_line(&req.id, "invalid params: expected {\"id\":\"<request id>\"}"),
+            };
+            return Some(Action::Reply(line));
+        }
+        match shared.handlers.get(req.method.as_ref()) {
+            Some(handler) => {
+                Some(Action::Run(Job { handler: handler.clone(), id: Arc::from(req.id.as_ref()), params: req.params }))
+            }
+            None => Some(Action::Reply(wire::err_line(&req.id, &format!("unknown method: {}", req.method)))),
+        }
+    }
+
+    fn too_long(&self, len: u64, prefix: &[u8]) -> Option<Action> {
+        let msg = format!(
+            "request line of {} bytes exceeds the limit of {} bytes and was dropped",
+            len, self.shared.max_line_bytes
+        );
+        match wire::sniff_id(prefix) {
+            Some(id) => Some(Action::Reply(wire::err_line(&id, &msg))),
+            None => {
+                log::warn!("{} (request id unknown)", msg);
+                None
+            }
+        }
+    }
+
+    /// Cancels the admitted request `id`, if there is one.
+    fn cancel(&self, id: &str) {
+        if let Some((_, token)) = lock(&self.requests).get(id) {
+            token.cancel();
+        }
+    }
+
+    /// Takes a slot for the request (waiting, and so not reading, while
+    /// every slot is taken) and starts it. False if the connection stopped
+    /// meanwhile.
+    async fn admit(self: &Arc<Self>, job: Job, stop: &CancellationToken) -> bool {
+        let admitted = match self.admitted.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => match self.until_stopped(self.admitted.clone().acquire_owned(), stop).await {
+                Some(Ok(p)) => p,
+                _ => {
+                    // Read but never started: say so rather than stay silent.
+                    self.outbox.try_push(wire::err_line(&job.id, "cancelled: server shutting down"));
+                    return false;
+                }
+            },
+        };
+        let gen = self.next_gen.fetch_add(1, Ordering::Relaxed);
+        let token = CancelToken::new();
+        if self.abort.is_cancelled() {
+            token.cancel();
+        }
+        lock(&self.requests).insert(job.id.clone(), (gen, token.clone()));
+        let ticket = Ticket {
+            conn: self.clone(),
+            id: job.id.clone(),
+            gen,
+            token,
+            _admitted: admitted,
+            running: None,
+            blocking: None,
+        };
+        dispatch(ticket, job);
+        true
+    }
+
+    /// Cancels every admitted request and stops the reader.
+    fn cancel_all(&self) {
+        self.abort.cancel();
+        let tokens: Vec<CancelToken> = lock(&self.requests).values().map(|(_, t)| t.clone()).collect();
+        for token in tokens {
+            token.cancel();
+        }
+    }
+
+    /// Requests admitted and not finished.
+    fn active(&self) -> usize {
+        (self.shared.max_in_flight + self.shared.max_queued) as usize - self.admitted.available_permits()
+    }
+
+    /// Waits until no request is admitted; false after `limit`.
+    async fn wait_idle(&self, limit: Duration) -> bool {
+        let all = self.shared.max_in_flight + self.shared.max_queued;
+        matches!(tokio::time::timeout(limit, self.admitted.acquire_many(all)).await, Ok(Ok(_)))
+    }
+
+    /// After the input ended: give running requests the grace period to
+    /// finish and answer, cancel the rest, then drain and close the output.
+    async fn finish(&self, mut writer: JoinHandle<()>) {
+        if self.abort.is_cancelled() {
+            // The output broke: nobody will see any answer.
+            self.cancel_all();
+        }
+        let grace = self.shared.grace;
+        // The whole ending, output included, takes at most the grace
+        // period plus a second: a client that stopped reading must not
+        // hold a shutting-down backend.
+        let deadline = tokio::time::Instant::now() + grace + Duration::from_secs(1);
+        if !self.wait_idle(grace).await {
+            log::warn!(
+                "{} request(s) still running {} ms after end of input; cancelling them",
+                self.active(),
+                grace.as_millis()
+            );
+            self.cancel_all();
+            if !self.wait_idle(AFTER_CANCEL).await {
+                log::warn!("{} request(s) ignore cancellation; leaving them behind", self.active());
+            }
+        }
+        self.outbox.close();
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now()).max(Duration::from_millis(100));
+        if tokio::time::timeout(left, &mut writer).await.is_err() {
+            log::warn!("output did not drain in time; abandoning the connection");
+            writer.abort();
+        }
+        self.outbox.abandon();
+    }
+}
+
+/// Starts an admitted request: at once when slots are free, else in a task
+/// that waits for them (and answers `cancelled` if cancelled meanwhile).
+fn dispatch(mut ticket: Ticket, job: Job) {
+    let blocking = matches!(job.handler.run, Run::Blocking(_));
+    if let Ok(p) = ticket.conn.running.clone().try_acquire_owned() {
+        ticket.running = Some(p);
+        if !blocking {
+            start(ticket, job);
+            return;
+        }
+        if let Ok(p) = ticket.conn.shared.blocking_slots.clone().try_acquire_owned() {
+            ticket.blocking = Some(p);
+            start(ticket, job);
             return;
         }
     }
-}
-
-/// Runs a handler on the driver thread. Returns false if this thread lost
-/// the driver role meanwhile.
-fn run_inline(shared: &Arc<Shared>, conn: &Arc<Conn>, job: Job, epoch: u64, tid: i64) -> bool {
-    {
-        let mut d = lock(&conn.drive);
-        d.busy_since = Some(Instant::now());
-        d.running = Some(job.entry.clone());
-        d.tid = tid;
-    }
-    shared.watchdog.busy();
-    run_handler(conn, job);
-    let mut d = lock(&conn.drive);
-    if d.epoch != epoch {
-        return false;
-    }
-    d.busy_since = None;
-    d.running = None;
-    true
-}
-
-/// Runs a handler of a method known to be slow on a pool thread.
-fn run_pooled(shared: &Arc<Shared>, conn: &Arc<Conn>, job: Job) {
-    let conn = conn.clone();
-    shared.pool.submit(Box::new(move || {
-        let entry = job.entry.clone();
-        let started = Instant::now();
-        run_handler(&conn, job);
-        if started.elapsed() < BLOCKED_LIMIT {
-            let _ = entry.slow.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
-        }
-    }));
-}
-
-/// After the input ended: give running requests time to finish and answer,
-/// then close the output.
-fn finish(shared: &Arc<Shared>, conn: &Arc<Conn>, error: Option<io::Error>) {
-    let grace = shared.shutdown_timeout;
-    if !conn.wait_idle(grace) {
-        log(&format!(
-            "{} request(s) still running {} ms after end of input; cancelling them",
-            conn.active(),
-            grace.as_millis()
-        ));
-        conn.cancel_all();
-        conn.wait_idle(Duration::from_millis(100));
-    }
-    shared.watchdog.unregister(conn);
-    drop(lock(&conn.registration).take());
-    conn.outbox.close();
-    if !conn.outbox.wait_finished(grace.max(Duration::from_millis(100))) {
-        log("output did not drain in time; abandoning the connection");
-    }
-    conn.set_done(error);
-}
-
-fn too_long(shared: &Shared, conn: &Conn, len: u64, prefix: &[u8]) {
-    let msg = format!(
-        "request line of {} bytes exceeds the limit of {} bytes and was dropped",
-        len, shared.max_line_bytes
-    );
-    match wire::sniff_id(prefix) {
-        Some(id) => {
-            conn.outbox.push(wire::err_line(&id, &msg));
-        }
-        None => log(&format!("{} (request id unknown)", msg)),
-    }
-}
-
-/// Parses a line and answers it directly where no handler is involved
-/// (errors, cancel requests); returns the job for a handler otherwise.
-fn handle_line(shared: &Shared, conn: &Conn, line: &[u8]) -> Option<Job> {
-    if wire::is_blank(line) {
-        return None;
-    }
-    let req = match wire::parse_request(line) {
-        Ok(req) => req,
-        Err(bad) => {
-            match bad.id {
-                Some(id) => {
-                    conn.outbox.push(wire::err_line(&id, &bad.error));
-                }
-                None => {
-                    let shown = String::from_utf8_lossy(&line[..line.len().min(120)]).into_owned();
-                    log(&format!("{}; ignoring line: {}", bad.error, shown));
-                }
+    tokio::spawn(async move {
+        if ticket.running.is_none() {
+            let running = ticket.conn.running.clone();
+            match wait_or_cancel(running, &ticket.token).await {
+                Some(p) => ticket.running = Some(p),
+                None => return answer_cancelled(ticket).await,
             }
-            return None;
         }
-    };
-    if !shared.cancel_method.is_empty() && req.method == shared.cancel_method {
-        let line = match req.params.get("id").and_then(Value::as_str) {
-            Some(target) => {
-                conn.cancel(target);
-                wire::ok_line(&req.id, &Value::Null)
+        if blocking {
+            let slots = ticket.conn.shared.blocking_slots.clone();
+            match wait_or_cancel(slots, &ticket.token).await {
+                Some(p) => ticket.blocking = Some(p),
+                None => return answer_cancelled(ticket).await,
             }
-            None => wire::err_line(&req.id, "invalid params: expected {\"id\":\"<request id>\"}"),
-        };
-        conn.outbox.push(line);
-        return None;
-    }
-    let entry = match shared.handlers.get(req.method.as_ref()) {
-        Some(e) => e.clone(),
-        None => {
-            conn.outbox.push(wire::err_line(&req.id, &format!("unknown method: {}", req.method)));
-            return None;
         }
-    };
-    let id = req.id.into_owned();
-    let token = conn.begin(&id);
-    Some(Job { entry, id, params: req.params, token })
+        start(ticket, job);
+    });
 }
 
-fn run_handler(conn: &Arc<Conn>, job: Job) {
-    let Job { entry, id, params, token } = job;
-    let ctx = Context {
-        id,
-        method: entry.name.clone(),
-        token,
-        conn: conn.clone(),
-        streaming: entry.streaming,
-        warned_chunk: AtomicBool::new(false),
-    };
-    let line = if ctx.is_cancelled() {
-        wire::err_line(&ctx.id, "cancelled")
+async fn wait_or_cancel(slots: Arc<Semaphore>, token: &CancelToken) -> Option<OwnedSemaphorePermit> {
+    tokio::select! {
+        biased;
+        _ = token.cancelled() => None,
+        p = slots.acquire_owned() => p.ok(),
+    }
+}
+
+async fn answer_cancelled(ticket: Ticket) {
+    ticket.conn.outbox.push(wire::err_line(&ticket.id, "cancelled")).await;
+}
+
+fn start(ticket: Ticket, job: Job) {
+    let Job { handler, id, params } = job;
+    let ctx = Context::new(id, handler.name.clone(), ticket.token.clone(), ticket.conn.outbox.clone(), handler.streaming);
+    if matches!(handler.run, Run::Blocking(_)) {
+        {
+            tokio::task::spawn_blocking(move || {
+                let reply = if ctx.is_cancelled() {
+                    Err("cancelled".to_owned())
+                } else {
+                    let f = match &handler.run {
+                        Run::Blocking(f) => f,
+                        Run::Async(_) => unreachable!(),
+                    };
+                    catch_unwind(AssertUnwindSafe(|| f(params, &ctx)))
+                        .unwrap_or_else(|payload| Err(panicked(&panic_message(payload.as_ref()))))
+                };
+                ticket.conn.outbox.push_blocking(reply_line(ctx.id(), reply), None);
+                drop(ticket);
+            });
+        }
     } else {
-        match catch_unwind(AssertUnwindSafe(|| (entry.f)(params, &ctx))) {
-            Ok(Ok(result)) => wire::ok_line(&ctx.id, &result),
-            Ok(Err(error)) => wire::err_line(&ctx.id, &error),
-            Err(payload) => {
-                let msg = panic_message(payload.as_ref());
-                wire::err_line(&ctx.id, &format!("handler panicked: {}", msg))
-            }
+        {
+            tokio::spawn(async move {
+                let id = ticket.id.clone();
+                let reply = if ticket.token.is_cancelled() {
+                    Err("cancelled".to_owned())
+                } else {
+                    let f = match &handler.run {
+                        Run::Async(f) => f,
+                        Run::Blocking(_) => unreachable!(),
+                    };
+                    match catch_unwind(AssertUnwindSafe(|| f(params, ctx))) {
+                        Ok(fut) => {
+                            // The handler first: a future that is ready at once
+                            // never registers with the token.
+                            tokio::select! {
+                                biased;
+                                r = CatchUnwind::new(fut) => r.unwrap_or_else(|msg| Err(panicked(&msg))),
+                                _ = ticket.token.cancelled() => Err("cancelled".to_owned()),
+                            }
+                        }
+                        Err(payload) => Err(panicked(&panic_message(payload.as_ref()))),
+                    }
+                };
+                ticket.conn.outbox.push(reply_line(&id, reply)).await;
+                drop(ticket);
+            });
         }
-    };
-    conn.outbox.push(line);
-    conn.end(&ctx.id, &ctx.token);
+    }
+}
+
+fn panicked(msg: &str) -> String {
+    format!("handler panicked: {}", msg)
+}
+
+fn reply_line(id: &str, reply: Reply) -> Vec<u8> {
+    match reply {
+        Ok(result) => wire::ok_line(id, &result),
+        Err(error) => wire::err_line(id, &error),
+    }
+}
+
+/// FNV-1a for the map of request ids: ids are short, and SipHash showed up
+/// in profiles. Each connection has its own map, so a client that picks
+/// colliding ids only slows down itself.
+#[derive(Default, Clone, Copy)]
+struct IdHasher;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for IdHasher {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }

@@ -1,82 +1,51 @@
 //! Per-request context handed to handlers.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
-use crate::connection::Conn;
-use crate::util::{lock, log};
+use crate::cancel::CancelToken;
+use crate::outbox::Outbox;
 use crate::wire;
-
-/// Cancellation flag of one request, with a way to sleep until it is set.
-#[derive(Default)]
-pub(crate) struct CancelToken {
-    flag: AtomicBool,
-    lock: Mutex<()>,
-    cv: Condvar,
-}
-
-impl CancelToken {
-    pub(crate) fn cancel(&self) {
-        self.flag.store(true, Ordering::SeqCst);
-        let _guard = lock(&self.lock);
-        self.cv.notify_all();
-    }
-
-    pub(crate) fn is_cancelled(&self) -> bool {
-        self.flag.load(Ordering::SeqCst)
-    }
-
-    /// Waits until cancelled or `timeout` elapsed; true if cancelled.
-    pub(crate) fn wait(&self, timeout: Duration) -> bool {
-        if self.is_cancelled() || timeout.is_zero() {
-            return self.is_cancelled();
-        }
-        let deadline = Instant::now().checked_add(timeout);
-        let mut guard = lock(&self.lock);
-        loop {
-            if self.is_cancelled() {
-                return true;
-            }
-            let wait_for = match deadline {
-                Some(d) => {
-                    let now = Instant::now();
-                    if now >= d {
-                        return false;
-                    }
-                    d - now
-                }
-                // Timeout too large to represent: wait in big steps.
-                None => Duration::from_secs(3600),
-            };
-            guard = match self.cv.wait_timeout(guard, wait_for) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
-    }
-}
 
 /// What a handler knows about the request it is serving, and its way back
 /// to the client.
 ///
-/// A `Context` is passed by reference to every handler. It is `Send` and
-/// `Sync`, so a handler may share it with scoped threads
-/// (`std::thread::scope`), but it cannot outlive the handler call. To emit
-/// events from threads that outlive a request, use an
-/// [`EventEmitter`](crate::EventEmitter).
+/// Synchronous handlers get `&Context`, async handlers an owned `Context`
+/// (it is a cheap clone of shared state). It is `Send + Sync`.
+///
+/// Methods come in two flavours: the plain ones (`send_chunk`,
+/// `emit_event`, `flush`, `cancelled_wait`) block the calling thread while
+/// they wait and are meant for synchronous handlers, which run on the
+/// blocking pool; the `*_async` ones are for async handlers, which must not
+/// block a runtime worker.
+#[derive(Clone)]
 pub struct Context {
-    pub(crate) id: String,
-    pub(crate) method: Arc<str>,
-    pub(crate) token: Arc<CancelToken>,
-    pub(crate) conn: Arc<Conn>,
-    pub(crate) streaming: bool,
-    pub(crate) warned_chunk: AtomicBool,
+    id: Arc<str>,
+    method: Arc<str>,
+    token: CancelToken,
+    outbox: Outbox,
+    streaming: bool,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("id", &self.id)
+            .field("method", &self.method)
+            .field("streaming", &self.streaming)
+            .field("cancelled", &self.is_cancelled())
+            .finish()
+    }
 }
 
 impl Context {
+    pub(crate) fn new(id: Arc<str>, method: Arc<str>, token: CancelToken, outbox: Outbox, streaming: bool) -> Context {
+        Context { id, method, token, outbox, streaming }
+    }
+
     /// The request id chosen by the client.
     pub fn id(&self) -> &str {
         &self.id
@@ -87,90 +56,136 @@ impl Context {
         &self.method
     }
 
-    /// True once the client cancelled this request (through the cancel
-    /// method, see [`Server::cancel_method`](crate::Server::cancel_method))
-    /// or the connection is gone. The client ignores anything sent for a
-    /// cancelled request, so a handler should stop early and return
-    /// `Err("cancelled".into())`.
+    /// True once the request is cancelled: by the client (through the
+    /// cancel method, see [`Server::cancel_method`](crate::Server::cancel_method)),
+    /// because its connection broke, or because shutdown's grace period
+    /// ran out. The client ignores anything sent for a cancelled request,
+    /// so a handler should stop early and return `Err("cancelled".into())`.
     pub fn is_cancelled(&self) -> bool {
         self.token.is_cancelled()
+    }
+
+    /// The request's [`CancelToken`]: clone it into other threads or
+    /// tasks, wait on it, or register a callback.
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.token
+    }
+
+    /// A `tokio_util` [`CancellationToken`] cancelled with the request, for
+    /// APIs that take one.
+    pub fn cancellation_token(&self) -> CancellationToken {
+        self.token.to_cancellation_token()
+    }
+
+    /// Completes once the request is cancelled (async handlers).
+    pub async fn cancelled(&self) {
+        self.token.cancelled().await
     }
 
     /// Sleeps for up to `timeout`, waking early when the request is
     /// cancelled. Returns true if the request was cancelled (at once if it
     /// already was), false if the full time elapsed. Use it instead of
-    /// `std::thread::sleep` in handlers that wait.
+    /// `std::thread::sleep` in synchronous handlers; async handlers use
+    /// `tokio::select!` on [`cancelled`](Self::cancelled) instead (their
+    /// future is also dropped on cancellation).
     pub fn cancelled_wait(&self, timeout: Duration) -> bool {
         self.token.wait(timeout)
+    }
+
+    fn chunk_line<T: Serialize>(&self, data: T) -> Option<Vec<u8>> {
+        if !self.streaming {
+            if self.token.first_chunk_warning() {
+                log::warn!(
+                    "send_chunk ignored: method \"{}\" is not registered as a stream handler",
+                    self.method
+                );
+            }
+            return None;
+        }
+        if self.is_cancelled() {
+            return None;
+        }
+        match wire::chunk_line(&self.id, &data) {
+            Ok(line) => Some(line),
+            Err(e) => {
+                log::error!("cannot serialize chunk for \"{}\": {}", self.method, e);
+                None
+            }
+        }
     }
 
     /// Sends one stream chunk `{"id":..,"stream":true,"data":..}` for this
     /// request. Chunks arrive at the client in the order they were sent and
     /// always before the final response.
     ///
-    /// Backpressure: while more than 16 MiB of output wait to be written to
-    /// this client, the call blocks until the client catches up (or the
-    /// request is cancelled), so a fast producer cannot exhaust memory.
+    /// Backpressure: while the client is behind by the whole output budget
+    /// ([`Server::max_output_bytes`](crate::Server::max_output_bytes)), the
+    /// call blocks until it catches up or the request is cancelled.
     ///
-    /// Only handlers registered with
-    /// [`Server::stream_handler`](crate::Server::stream_handler) may send
-    /// chunks; elsewhere the call is ignored (and logged once) because a
-    /// client awaiting a plain result does not expect them. Returns true if
-    /// the chunk was queued, false if it was dropped: not a stream handler,
-    /// request cancelled, connection gone, or `data` failed to serialize.
+    /// Only stream handlers may send chunks; elsewhere the call is ignored
+    /// (and logged once) because a client awaiting a plain result does not
+    /// expect them. Returns true if the chunk was queued, false if it was
+    /// dropped: not a stream handler, request cancelled, connection gone,
+    /// or `data` failed to serialize.
     pub fn send_chunk<T: Serialize>(&self, data: T) -> bool {
-        if !self.streaming {
-            if !self.warned_chunk.swap(true, Ordering::Relaxed) {
-                log(&format!(
-                    "send_chunk ignored: method \"{}\" is not registered with stream_handler",
-                    self.method
-                ));
-            }
-            return false;
+        match self.chunk_line(data) {
+            Some(line) => self.outbox.push_blocking(line, Some(&self.token)),
+            None => false,
         }
-        if self.is_cancelled() {
-            return false;
+    }
+
+    /// [`send_chunk`](Self::send_chunk) for async handlers: waits instead
+    /// of blocking.
+    pub async fn send_chunk_async<T: Serialize>(&self, data: T) -> bool {
+        match self.chunk_line(data) {
+            Some(line) => self.outbox.push_unless(line, &self.token).await,
+            None => false,
         }
-        self.conn.outbox.wait_for_space(|| self.is_cancelled());
-        match wire::chunk_line(&self.id, &data) {
-            Ok(line) => self.conn.outbox.push(line),
+    }
+
+    fn event_line<T: Serialize>(name: &str, data: T) -> Option<Vec<u8>> {
+        match wire::event_line(name, &data) {
+            Ok(line) => Some(line),
             Err(e) => {
-                log(&format!("cannot serialize chunk for \"{}\": {}", self.method, e));
-                false
+                log::error!("cannot serialize event \"{}\": {}", name, e);
+                None
             }
         }
     }
 
     /// Sends event `{"event":name,"data":data}` to the client that made this
-    /// request only. Events are delivered in order with this client's
-    /// responses and chunks. Blocks like [`send_chunk`](Self::send_chunk)
-    /// while the client is far behind. Returns false if it was dropped
-    /// (connection gone, or `data` failed to serialize).
+    /// request only, in order with its responses and chunks. Blocks like
+    /// [`send_chunk`](Self::send_chunk) while the client is far behind.
+    /// Returns false if it was dropped (connection gone, request cancelled
+    /// while waiting, or `data` failed to serialize).
     ///
     /// To reach every connected client, use an
     /// [`EventEmitter`](crate::EventEmitter) instead.
     pub fn emit_event<T: Serialize>(&self, name: &str, data: T) -> bool {
-        self.conn.outbox.wait_for_space(|| self.is_cancelled());
-        match wire::event_line(name, &data) {
-            Ok(line) => self.conn.outbox.push(line),
-            Err(e) => {
-                log(&format!("cannot serialize event \"{}\": {}", name, e));
-                false
-            }
+        match Self::event_line(name, data) {
+            Some(line) => self.outbox.push_blocking(line, Some(&self.token)),
+            None => false,
+        }
+    }
+
+    /// [`emit_event`](Self::emit_event) for async handlers.
+    pub async fn emit_event_async<T: Serialize>(&self, name: &str, data: T) -> bool {
+        match Self::event_line(name, data) {
+            Some(line) => self.outbox.push_unless(line, &self.token).await,
+            None => false,
         }
     }
 
     /// Writes `line` to this client verbatim, as one line (any `\r` or `\n`
     /// inside it is replaced by a space). This breaks the protocol on
     /// purpose: it exists so that clients can be tested against stray
-    /// non-JSON output. Real handlers never need it.
+    /// non-JSON output, and is only compiled with the crate feature
+    /// `test-hooks` (the demo backend enables it). Real handlers never need it.
+    #[cfg(feature = "test-hooks")]
     pub fn write_raw_line(&self, line: &str) -> bool {
-        let mut bytes: Vec<u8> = line
-            .bytes()
-            .map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b })
-            .collect();
+        let mut bytes: Vec<u8> = line.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }).collect();
         bytes.push(b'\n');
-        self.conn.outbox.push(bytes)
+        self.outbox.push_blocking(bytes, None)
     }
 
     /// Blocks until everything queued for this client so far (earlier
@@ -178,6 +193,12 @@ impl Context {
     /// five seconds. Returns true if it was. Useful right before ending the
     /// process from a handler with `std::process::exit`.
     pub fn flush(&self) -> bool {
-        self.conn.outbox.wait_flushed(Duration::from_secs(5))
+        self.outbox.flush_blocking(Duration::from_secs(5))
+    }
+
+    /// [`flush`](Self::flush) for async handlers (no time limit: wrap it
+    /// in `tokio::time::timeout` if needed).
+    pub async fn flush_async(&self) -> bool {
+        self.outbox.flush().await
     }
 }

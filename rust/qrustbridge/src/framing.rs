@@ -1,14 +1,17 @@
 //! Newline framing of the inbound byte stream.
 //!
-//! [`LineReader`] turns any [`Read`] into a sequence of [`Frame`]s. It reads
+//! [`LineReader`] turns any [`AsyncRead`] into a sequence of [`Frame`]s. It reads
 //! in fixed-size chunks, scans every byte once (the part of a pending line
 //! that was already searched for `\n` is never searched again), and never
 //! holds more than `max_line_bytes + 1` bytes of a single line: once a line
 //! is known to be too long, the rest of it is dropped chunk by chunk until
 //! the next newline, keeping only a short prefix so that the caller may try
-//! to recover the request id from it.
+//! to recover the request id from it. After a long line the buffer shrinks
+//! back to its initial size, so one big request does not pin its memory.
 
-use std::io::{self, ErrorKind, Read};
+use std::io::{self, ErrorKind};
+
+use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// Size of a single `read()` call.
 const READ_CHUNK: usize = 64 * 1024;
@@ -47,7 +50,7 @@ pub(crate) struct LineReader<R> {
     eof: bool,
 }
 
-impl<R: Read> LineReader<R> {
+impl<R: AsyncRead + Unpin> LineReader<R> {
     /// Creates a reader that accepts lines of at most `max_line_bytes` bytes
     /// (not counting the `\n`).
     pub(crate) fn new(inner: R, max_line_bytes: usize) -> Self {
@@ -55,7 +58,7 @@ impl<R: Read> LineReader<R> {
         LineReader {
             inner,
             max,
-            buf: vec![0; READ_CHUNK.min(max + 1).max(256)],
+            buf: vec![0; initial_len(max)],
             start: 0,
             end: 0,
             scanned: 0,
@@ -66,7 +69,7 @@ impl<R: Read> LineReader<R> {
 
     /// Returns the next frame, or `None` at end of input. A final line that
     /// is not terminated by `\n` is still returned as a line.
-    pub(crate) fn next_frame(&mut self) -> io::Result<Option<Frame<'_>>> {
+    pub(crate) async fn next_frame(&mut self) -> io::Result<Option<Frame<'_>>> {
         loop {
             if let Some(mut d) = self.discard.take() {
                 // Skipping the tail of an over-long line.
@@ -84,7 +87,7 @@ impl<R: Read> LineReader<R> {
                     return Ok(Some(Frame::TooLong { len: d.len, prefix: d.prefix }));
                 }
                 self.discard = Some(d);
-                self.fill()?;
+                self.fill().await?;
                 continue;
             }
 
@@ -122,17 +125,18 @@ impl<R: Read> LineReader<R> {
                 self.scanned = self.end;
                 return Ok(Some(Frame::Line(&self.buf[line_start..self.end])));
             }
-            self.fill()?;
+            self.fill().await?;
         }
     }
 
     /// Reads more input, compacting or growing the buffer as needed.
-    fn fill(&mut self) -> io::Result<()> {
+    async fn fill(&mut self) -> io::Result<()> {
         if self.start == self.end {
             self.start = 0;
             self.end = 0;
             self.scanned = 0;
         }
+        self.shrink_after_long_line();
         if self.end == self.buf.len() {
             if self.start > 0 {
                 self.buf.copy_within(self.start..self.end, 0);
@@ -149,7 +153,7 @@ impl<R: Read> LineReader<R> {
         }
         let limit = (self.end + READ_CHUNK).min(self.buf.len());
         loop {
-            match self.inner.read(&mut self.buf[self.end..limit]) {
+            match self.inner.read(&mut self.buf[self.end..limit]).await {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(());
@@ -164,12 +168,31 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    /// Gives back the memory a long line made the buffer grow to, once the
+    /// pending data fits the initial size again.
+    fn shrink_after_long_line(&mut self) {
+        let initial = initial_len(self.max);
+        let pending = self.end - self.start;
+        if self.buf.len() > initial && pending <= initial / 2 {
+            let mut small = vec![0; initial];
+            small[..pending].copy_from_slice(&self.buf[self.start..self.end]);
+            self.scanned -= self.start;
+            self.start = 0;
+            self.end = pending;
+            self.buf = small;
+        }
+    }
+
     /// Capacity of the internal buffer (used by tests to prove that
     /// over-long lines are never buffered whole).
     #[cfg(test)]
     pub(crate) fn buffer_capacity(&self) -> usize {
         self.buf.len()
     }
+}
+
+fn initial_len(max: usize) -> usize {
+    READ_CHUNK.min(max + 1).max(256)
 }
 
 fn too_long(line: &[u8]) -> Frame<'static> {
@@ -185,6 +208,9 @@ fn find_newline(haystack: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use tokio::io::ReadBuf;
 
     /// A reader that hands out its data in pieces of the given sizes
     /// (cycling), to exercise every split point.
@@ -195,18 +221,23 @@ mod tests {
         turn: usize,
     }
 
-    impl Read for Pieces {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+    impl AsyncRead for Pieces {
+        fn poll_read(mut self: Pin<&mut Self>, _: &mut Context<'_>, out: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
             if self.pos >= self.data.len() {
-                return Ok(0);
+                return Poll::Ready(Ok(()));
             }
             let want = self.sizes[self.turn % self.sizes.len()].max(1);
             self.turn += 1;
-            let n = want.min(out.len()).min(self.data.len() - self.pos);
-            out[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+            let n = want.min(out.remaining()).min(self.data.len() - self.pos);
+            let pos = self.pos;
+            out.put_slice(&self.data[pos..pos + n]);
             self.pos += n;
-            Ok(n)
+            Poll::Ready(Ok(()))
         }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        crate::blocking::wait_blocking(f, None).unwrap()
     }
 
     #[derive(Debug, PartialEq, Eq)]
@@ -215,10 +246,10 @@ mod tests {
         TooLong(u64, Vec<u8>),
     }
 
-    fn collect<R: Read>(r: R, max: usize) -> Vec<Owned> {
+    fn collect<R: AsyncRead + Unpin>(r: R, max: usize) -> Vec<Owned> {
         let mut lr = LineReader::new(r, max);
         let mut out = Vec::new();
-        while let Some(f) = lr.next_frame().unwrap() {
+        while let Some(f) = block_on(lr.next_frame()).unwrap() {
             out.push(match f {
                 Frame::Line(l) => Owned::Line(l.to_vec()),
                 Frame::TooLong { len, prefix } => Owned::TooLong(len, prefix),
@@ -268,7 +299,7 @@ mod tests {
         let total_long = (input.len() - b"{\"ok\":true}\n".len() - 1) as u64;
         let r = Pieces { data: input, pos: 0, sizes: vec![65536, 13, 4096], turn: 0 };
         let mut lr = LineReader::new(r, max);
-        match lr.next_frame().unwrap() {
+        match block_on(lr.next_frame()).unwrap() {
             Some(Frame::TooLong { len, prefix }) => {
                 assert_eq!(len, total_long);
                 // Whatever was buffered when the overflow was detected.
@@ -277,8 +308,8 @@ mod tests {
             }
             other => panic!("unexpected {:?}", other),
         }
-        assert_eq!(lr.next_frame().unwrap(), Some(Frame::Line(b"{\"ok\":true}")));
-        assert_eq!(lr.next_frame().unwrap(), None);
+        assert_eq!(block_on(lr.next_frame()).unwrap(), Some(Frame::Line(b"{\"ok\":true}")));
+        assert_eq!(block_on(lr.next_frame()).unwrap(), None);
         assert!(lr.buffer_capacity() <= max + 1, "buffer grew to {}", lr.buffer_capacity());
     }
 
@@ -307,18 +338,32 @@ mod tests {
     #[test]
     fn interrupted_reads_are_retried() {
         struct Flaky(bool, &'static [u8]);
-        impl Read for Flaky {
-            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        impl AsyncRead for Flaky {
+            fn poll_read(mut self: Pin<&mut Self>, _: &mut Context<'_>, out: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
                 self.0 = !self.0;
                 if self.0 {
-                    return Err(io::Error::new(ErrorKind::Interrupted, "eintr"));
+                    return Poll::Ready(Err(io::Error::new(ErrorKind::Interrupted, "eintr")));
                 }
-                let n = self.1.len().min(out.len()).min(2);
-                out[..n].copy_from_slice(&self.1[..n]);
+                let n = self.1.len().min(out.remaining()).min(2);
+                out.put_slice(&self.1[..n]);
                 self.1 = &self.1[n..];
-                Ok(n)
+                Poll::Ready(Ok(()))
             }
         }
         assert_eq!(collect(Flaky(false, b"ab\ncd\n"), 10), vec![line("ab"), line("cd")]);
+    }
+
+    #[test]
+    fn buffer_shrinks_back_after_a_long_line() {
+        let long = "a".repeat(3_000_000);
+        let input = format!("{}\nb\nc\n", long);
+        let r = Pieces { data: input.into_bytes(), pos: 0, sizes: vec![65536], turn: 0 };
+        let mut lr = LineReader::new(r, 50 * 1024 * 1024);
+        assert_eq!(block_on(lr.next_frame()).unwrap().map(|f| matches!(f, Frame::Line(l) if l.len() == 3_000_000)), Some(true));
+        assert!(lr.buffer_capacity() >= 3_000_000);
+        assert_eq!(block_on(lr.next_frame()).unwrap(), Some(Frame::Line(b"b")));
+        assert_eq!(block_on(lr.next_frame()).unwrap(), Some(Frame::Line(b"c")));
+        assert_eq!(block_on(lr.next_frame()).unwrap(), None);
+        assert!(lr.buffer_capacity() <= READ_CHUNK, "buffer still {} bytes", lr.buffer_capacity());
     }
 }

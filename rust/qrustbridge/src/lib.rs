@@ -12,11 +12,6 @@
 //! | stream chunk out | `{"id":"1","stream":true,"data":...}` (before the response) |
 //! | event out | `{"event":"tick","data":...}` |
 //!
-//! The server sends a ready event first, runs every request on a worker
-//! pool (slow requests never block quick ones), supports cancellation,
-//! streaming and events, survives malformed input and panicking handlers,
-//! and shuts down cleanly on stdin EOF or SIGTERM.
-//!
 //! ```no_run
 //! use qrustbridge::{Context, Server};
 //! use serde::Deserialize;
@@ -29,15 +24,19 @@
 //! fn main() -> std::io::Result<()> {
 //!     Server::new()
 //!         .ready_data(json!({ "version": env!("CARGO_PKG_VERSION") }))
+//!         // Synchronous: runs on the blocking pool.
 //!         .handler("echo", |params: Value, _ctx: &Context| Ok(params))
 //!         .typed_handler("add", |p: Add, _ctx| Ok(p.a + p.b))
-//!         .stream_handler("count", |params, ctx| {
+//!         // Async: a task; dropped when the request is cancelled.
+//!         .async_handler("sleep", |params, _ctx| async move {
+//!             let ms = params["ms"].as_u64().unwrap_or(0);
+//!             tokio::time::sleep(Duration::from_millis(ms)).await;
+//!             Ok(json!({ "slept": ms }))
+//!         })
+//!         .async_stream_handler("count", |params, ctx| async move {
 //!             let n = params["n"].as_u64().unwrap_or(3);
 //!             for i in 0..n {
-//!                 if ctx.cancelled_wait(Duration::from_millis(100)) {
-//!                     return Err("cancelled".into());
-//!                 }
-//!                 ctx.send_chunk(json!({ "i": i }));
+//!                 ctx.send_chunk_async(json!({ "i": i })).await;
 //!             }
 //!             Ok(json!({ "count": n }))
 //!         })
@@ -45,32 +44,101 @@
 //! }
 //! ```
 //!
+//! ## Concurrency
+//!
+//! Everything runs on tokio. The plain `serve_*` methods start a
+//! multi-thread runtime for a plain `fn main()`; the `*_async` variants
+//! serve inside a runtime the backend already has. Per connection:
+//!
+//! * one **reader** task reads, parses and dispatches lines. It never runs
+//!   a handler, so a `$/cancel` is seen however busy the handlers are;
+//! * one **writer** task owns the output, batches lines into 64 KiB
+//!   writes and flushes when it runs out of work;
+//! * every request runs on its own: **async handlers** as tasks on the
+//!   worker threads (thousands cost no thread), **synchronous handlers**
+//!   on the blocking pool, at most
+//!   [`max_blocking_threads`](Server::max_blocking_threads) at once over
+//!   all connections.
+//!
+//! Responses of different requests may come back in any order; chunks and
+//! events sent by one handler keep their order and precede its response.
+//!
+//! ## Bounded memory and backpressure
+//!
+//! * At most [`max_in_flight`](Server::max_in_flight) requests of a
+//!   connection run at once; up to [`max_queued`](Server::max_queued) more
+//!   wait for a slot, still cancellable (a cancelled waiting request is
+//!   answered `cancelled` at once, without running). When both are used
+//!   up, the reader stops reading: the client's writes then block, which
+//!   is the backpressure.
+//! * Output is bounded by [`max_output_bytes`](Server::max_output_bytes)
+//!   per connection. Handlers producing faster than the client reads wait
+//!   (`*_async`) or block (synchronous), so a client that stops reading
+//!   stalls its own requests, then its reader, and no memory grows.
+//! * Broadcast events ([`EventEmitter`]) never wait: for a client whose
+//!   output budget is used up they are dropped, counted
+//!   ([`EventEmitter::dropped`]) and logged once per lagging spell.
+//! * The read buffer never holds more than
+//!   [`max_line_bytes`](Server::max_line_bytes) of one line and shrinks
+//!   back after a long line.
+//!
+//! ## Shutdown
+//!
+//! SIGTERM, SIGINT, [`ShutdownHandle::shutdown`] or (stdio) stdin EOF stop
+//! the reading. Running requests get the grace period
+//! ([`shutdown_timeout`](Server::shutdown_timeout), 2 s by default) to
+//! finish and answer; then every request's token is cancelled (async
+//! handlers are dropped, synchronous ones see
+//! [`Context::is_cancelled`]), output is drained and `serve_*` returns
+//! `Ok(())`, so `main` ends with status 0. A second signal exits at once.
+//!
+//! ## Logging
+//!
+//! Diagnostics go through the [`log`](https://docs.rs/log) facade (target
+//! `qrustbridge`); install any logger to see them. The one line meant for
+//! machines, `listening on <address>`, is written to stderr directly.
+//!
 //! See `docs/rust-backend.md` in the QRustBridge repository for the full
 //! guide (transports, limits, shutdown, offline builds).
 
 #![deny(missing_docs)]
 
+mod blocking;
+mod cancel;
 mod connection;
 mod context;
 mod events;
 mod framing;
-mod net;
+mod handler;
+mod listener;
 mod outbox;
-mod pool;
 mod server;
 mod shutdown;
+mod socket;
+mod stdio;
+mod systemd;
 mod util;
-mod watchdog;
 mod wire;
 
+pub use cancel::CancelToken;
 pub use context::Context;
 pub use events::EventEmitter;
-pub use server::{Server, DEFAULT_MAX_LINE_BYTES, DEFAULT_SHUTDOWN_TIMEOUT};
+pub use server::{
+    Server, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_OUTPUT_BYTES,
+    DEFAULT_MAX_QUEUED, DEFAULT_SHUTDOWN_TIMEOUT,
+};
 pub use shutdown::ShutdownHandle;
 
 /// Re-export of the `serde_json` this crate is built against, so handlers
 /// can name `Value` and use `json!` without a version mismatch.
 pub use serde_json;
+
+/// Re-export of the `tokio` this crate runs on, for async handlers.
+pub use tokio;
+
+/// Re-export of tokio-util's `CancellationToken`, the type of
+/// [`Context::cancellation_token`].
+pub use tokio_util::sync::CancellationToken;
 
 #[cfg(test)]
 mod tests {

@@ -1,230 +1,270 @@
-//! Outbound line queue of one connection and the writer loop that drains it.
+//! Outbound queue of one connection and the writer task that drains it.
 //!
-//! Producers (the reader thread, handler threads, event emitters) push whole
-//! serialized lines; a single writer thread owns the output stream, takes
-//! everything queued in one go, writes it through a `BufWriter` and flushes
-//! only when the queue has run empty. Lines are therefore never interleaved,
-//! and bursts of small messages cost one `write()` per buffer instead of one
-//! per message.
+//! Producers (the reader, handlers, event broadcasts) hand over whole
+//! serialized lines; a single writer task owns the output stream, writes
+//! through a 64 KiB buffer and flushes only when the queue has run empty.
+//! Lines are therefore never interleaved, and bursts of small messages cost
+//! one `write()` per buffer instead of one per message.
+//!
+//! Memory is bounded by a byte budget (a semaphore with one permit per
+//! byte): a line may only be queued once its size is available, and the
+//! writer gives the permits back once the line is written. Producers that
+//! can wait (handlers, the reader) wait; broadcasts, which must not block,
+//! are dropped and counted instead (see `events.rs`).
 
-use std::io::{BufWriter, ErrorKind, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::io::{self, ErrorKind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::util::{lock, log};
+use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
+use tokio::sync::mpsc::error::TryRecvError;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::{oneshot, Semaphore};
+use tokio_util::sync::CancellationToken;
+
+use crate::blocking::wait_blocking;
+use crate::cancel::CancelToken;
 
 const WRITE_BUFFER: usize = 64 * 1024;
 
-/// Queued bytes above which [`Outbox::wait_for_space`] blocks.
-pub(crate) const HIGH_WATER: usize = 16 * 1024 * 1024;
-
-#[derive(Default)]
-struct OutState {
-    queue: Vec<Vec<u8>>,
-    writer_waiting: bool,
-    /// No more lines are accepted; the writer drains the queue and exits.
-    closed: bool,
-    /// Writing failed; everything queued or pushed later is dropped.
-    failed: bool,
-    /// The writer loop has returned.
-    finished: bool,
-    pushed: u64,
-    flushed: u64,
-    flush_waiters: usize,
-    /// Bytes queued and not yet taken by the writer.
-    queued_bytes: usize,
-    space_waiters: usize,
+enum Out {
+    Line(Vec<u8>, u32),
+    Flush(oneshot::Sender<()>),
+    Close,
 }
 
-/// The outbound queue of one connection.
-#[derive(Default)]
+struct Shared {
+    tx: UnboundedSender<Out>,
+    budget: Arc<Semaphore>,
+    max_permits: u32,
+    closed: AtomicBool,
+    /// Broadcast events dropped since the client last kept up, and in total.
+    lagging: AtomicU64,
+    dropped_total: AtomicU64,
+}
+
+/// The sending side of one connection's output. Cheap to clone.
+#[derive(Clone)]
 pub(crate) struct Outbox {
-    state: Mutex<OutState>,
-    wake_writer: Condvar,
-    flushed_cv: Condvar,
-    space_cv: Condvar,
-    /// Mirror of `OutState::failed`, readable without the lock.
-    failed: AtomicBool,
+    shared: Arc<Shared>,
+}
+
+/// The receiving side, consumed by [`Outbox::run_writer`].
+pub(crate) struct Inbox {
+    rx: UnboundedReceiver<Out>,
+}
+
+/// Why a broadcast line was not queued.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum TryPush {
+    Queued,
+    /// The client is behind by the whole budget.
+    Full,
+    Closed,
 }
 
 impl Outbox {
-    /// Queues one complete line (including its `\n`). Returns false if the
-    /// connection is closed or broken and the line was dropped.
-    pub(crate) fn push(&self, line: Vec<u8>) -> bool {
-        let mut st = lock(&self.state);
-        if st.closed || st.failed {
+    /// An outbox that holds at most `budget_bytes` of unwritten lines (a
+    /// single longer line is still accepted once the queue is empty).
+    pub(crate) fn new(budget_bytes: usize) -> (Outbox, Inbox) {
+        let max_permits = budget_bytes.clamp(1, u32::MAX as usize >> 4) as u32;
+        let (tx, rx) = unbounded_channel();
+        let shared = Shared {
+            tx,
+            budget: Arc::new(Semaphore::new(max_permits as usize)),
+            max_permits,
+            closed: AtomicBool::new(false),
+            lagging: AtomicU64::new(0),
+            dropped_total: AtomicU64::new(0),
+        };
+        (Outbox { shared: Arc::new(shared) }, Inbox { rx })
+    }
+
+    fn permits_for(&self, line: &[u8]) -> u32 {
+        (line.len().min(u32::MAX as usize) as u32).clamp(1, self.shared.max_permits)
+    }
+
+    fn send(&self, line: Vec<u8>, permits: u32) -> bool {
+        if self.shared.closed.load(Ordering::Acquire) {
+            self.shared.budget.add_permits(permits as usize);
             return false;
         }
-        st.queued_bytes += line.len();
-        st.queue.push(line);
-        st.pushed += 1;
-        let wake = st.writer_waiting;
-        st.writer_waiting = false;
-        drop(st);
-        if wake {
-            self.wake_writer.notify_one();
+        self.shared.tx.send(Out::Line(line, permits)).is_ok()
+    }
+
+    /// Queues one complete line (with its `\n`), waiting while the client
+    /// is behind by the whole budget. False if the connection is closed or
+    /// broken and the line was dropped.
+    pub(crate) async fn push(&self, line: Vec<u8>) -> bool {
+        let permits = self.permits_for(&line);
+        if let Ok(p) = self.shared.budget.try_acquire_many(permits) {
+            p.forget();
+            return self.send(line, permits);
         }
-        true
+        match self.shared.budget.acquire_many(permits).await {
+            Ok(p) => p.forget(),
+            Err(_) => return false,
+        }
+        self.send(line, permits)
+    }
+
+    /// [`push`](Self::push) that gives up (false) once `token` is cancelled.
+    pub(crate) async fn push_unless(&self, line: Vec<u8>, token: &CancelToken) -> bool {
+        tokio::select! {
+            biased;
+            ok = self.push(line) => ok,
+            _ = token.cancelled() => false,
+        }
+    }
+
+    /// [`push`](Self::push) for synchronous callers: blocks the thread.
+    pub(crate) fn push_blocking(&self, line: Vec<u8>, token: Option<&CancelToken>) -> bool {
+        // Fast path without building a waker.
+        let permits = self.permits_for(&line);
+        if let Ok(p) = self.shared.budget.try_acquire_many(permits) {
+            p.forget();
+            return self.send(line, permits);
+        }
+        let out = match token {
+            Some(t) => wait_blocking(self.push_unless(line, t), None),
+            None => wait_blocking(self.push(line), None),
+        };
+        out.unwrap_or(false)
+    }
+
+    /// Queues a line only if the budget has room right now.
+    pub(crate) fn try_push(&self, line: Vec<u8>) -> TryPush {
+        let permits = self.permits_for(&line);
+        match self.shared.budget.try_acquire_many(permits) {
+            Ok(p) => p.forget(),
+            Err(tokio::sync::TryAcquireError::NoPermits) => return TryPush::Full,
+            Err(tokio::sync::TryAcquireError::Closed) => return TryPush::Closed,
+        }
+        if self.send(line, permits) {
+            TryPush::Queued
+        } else {
+            TryPush::Closed
+        }
+    }
+
+    /// Counts a dropped broadcast; returns true for the first drop of a
+    /// lagging spell (worth a log line).
+    pub(crate) fn note_dropped(&self) -> bool {
+        self.shared.dropped_total.fetch_add(1, Ordering::Relaxed);
+        self.shared.lagging.fetch_add(1, Ordering::Relaxed) == 0
+    }
+
+    /// Ends a lagging spell; returns how many broadcasts it dropped.
+    pub(crate) fn note_delivered(&self) -> u64 {
+        if self.shared.lagging.load(Ordering::Relaxed) == 0 {
+            return 0;
+        }
+        self.shared.lagging.swap(0, Ordering::Relaxed)
+    }
+
+    /// Broadcast events dropped for this connection so far.
+    pub(crate) fn dropped_total(&self) -> u64 {
+        self.shared.dropped_total.load(Ordering::Relaxed)
+    }
+
+    /// Waits until everything queued before this call has been written and
+    /// flushed; false if the connection ended first.
+    pub(crate) async fn flush(&self) -> bool {
+        let (tx, rx) = oneshot::channel();
+        if self.shared.closed.load(Ordering::Acquire) || self.shared.tx.send(Out::Flush(tx)).is_err() {
+            return false;
+        }
+        rx.await.is_ok()
+    }
+
+    /// [`flush`](Self::flush) for synchronous callers, for at most `timeout`.
+    pub(crate) fn flush_blocking(&self, timeout: Duration) -> bool {
+        wait_blocking(self.flush(), Some(timeout)).unwrap_or(false)
     }
 
     /// Stops accepting lines; the writer writes what is queued, flushes and
     /// returns.
     pub(crate) fn close(&self) {
-        let mut st = lock(&self.state);
-        st.closed = true;
-        drop(st);
-        self.wake_writer.notify_one();
+        if !self.shared.closed.swap(true, Ordering::AcqRel) {
+            let _ = self.shared.tx.send(Out::Close);
+        }
     }
 
-    /// Blocks while more than [`HIGH_WATER`] bytes wait for the writer
-    /// (a handler producing output faster than the client reads it), until
-    /// there is room, the connection is closed or broken, or `give_up`
-    /// returns true (checked every 50 ms).
-    pub(crate) fn wait_for_space(&self, give_up: impl Fn() -> bool) {
-        let mut st = lock(&self.state);
-        if st.queued_bytes <= HIGH_WATER {
-            return;
-        }
-        st.space_waiters += 1;
-        while st.queued_bytes > HIGH_WATER && !st.closed && !st.failed && !give_up() {
-            st = match self.space_cv.wait_timeout(st, Duration::from_millis(50)) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
-        st.space_waiters -= 1;
-    }
-
-    /// True once a write to the peer has failed.
-    pub(crate) fn is_failed(&self) -> bool {
-        self.failed.load(Ordering::Relaxed)
-    }
-
-    /// True once the writer loop has returned.
-    #[cfg(test)]
-    pub(crate) fn is_finished(&self) -> bool {
-        lock(&self.state).finished
-    }
-
-    /// Blocks until every line pushed before this call has been written and
-    /// flushed, the connection failed, or `timeout` passed. Returns true if
-    /// everything was flushed.
-    pub(crate) fn wait_flushed(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut st = lock(&self.state);
-        let target = st.pushed;
-        st.flush_waiters += 1;
-        while st.flushed < target && !st.failed && !st.finished {
-            let now = Instant::now();
-            if now >= deadline {
-                break;
-            }
-            st = match self.flushed_cv.wait_timeout(st, deadline - now) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
-        st.flush_waiters -= 1;
-        st.flushed >= target
-    }
-
-    /// Blocks until the writer loop has returned or `timeout` passed.
-    pub(crate) fn wait_finished(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut st = lock(&self.state);
-        st.flush_waiters += 1;
-        while !st.finished {
-            let now = Instant::now();
-            if now >= deadline {
-                break;
-            }
-            st = match self.flushed_cv.wait_timeout(st, deadline - now) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
-        st.flush_waiters -= 1;
-        st.finished
-    }
-
-    fn mark_flushed(&self, target: u64, finished: bool, failed: bool) {
-        let mut st = lock(&self.state);
-        if st.flushed < target {
-            st.flushed = target;
-        }
-        if failed {
-            st.failed = true;
-            self.failed.store(true, Ordering::Relaxed);
-            st.queue = Vec::new();
-            st.queued_bytes = 0;
-            self.space_cv.notify_all();
-        }
-        if finished {
-            st.finished = true;
-        }
-        let notify = st.flush_waiters > 0;
-        drop(st);
-        if notify {
-            self.flushed_cv.notify_all();
-        }
+    /// Releases every producer still waiting for room (after the writer is
+    /// gone): their lines are dropped.
+    pub(crate) fn abandon(&self) {
+        self.shared.closed.store(true, Ordering::Release);
+        self.shared.budget.close();
     }
 
     /// The writer loop: runs until [`close`](Self::close) was called and the
-    /// queue is drained, or until a write fails (then `on_fail` runs).
-    pub(crate) fn run_writer<W: Write>(&self, out: W, on_fail: impl FnOnce()) {
+    /// queue is drained, or until a write fails (then `failed` is
+    /// cancelled and every later push is refused).
+    pub(crate) async fn run_writer<W>(&self, inbox: Inbox, out: W, failed: CancellationToken)
+    where
+        W: AsyncWrite + Unpin,
+    {
         let mut w = BufWriter::with_capacity(WRITE_BUFFER, out);
-        let mut batch: Vec<Vec<u8>> = Vec::new();
-        let result = (|| -> std::io::Result<()> {
-            loop {
-                let mut st = lock(&self.state);
-                if st.queue.is_empty() && !st.closed {
-                    // Going idle: flush what has been written so far.
-                    let target = st.pushed;
-                    drop(st);
-                    w.flush()?;
-                    self.mark_flushed(target, false, false);
-                    st = lock(&self.state);
-                    while st.queue.is_empty() && !st.closed {
-                        st.writer_waiting = true;
-                        st = match self.wake_writer.wait(st) {
-                            Ok(g) => g,
-                            Err(p) => p.into_inner(),
-                        };
+        let result = self.write_all(inbox, &mut w).await;
+        let result = match result {
+            Ok(()) => w.shutdown().await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            // A peer that went away is routine; anything else is worth a line.
+            if !matches!(e.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset | ErrorKind::NotConnected) {
+                log::warn!("output failed, dropping further messages on this connection: {}", e);
+            }
+            failed.cancel();
+        }
+        self.abandon();
+    }
+
+    async fn write_all<W: AsyncWrite + Unpin>(&self, mut inbox: Inbox, w: &mut BufWriter<W>) -> io::Result<()> {
+        // Budget given back in bulk: each release takes the semaphore's lock.
+        let mut written = 0usize;
+        let mut yielded = false;
+        loop {
+            let msg = match inbox.rx.try_recv() {
+                Ok(m) => {
+                    yielded = false;
+                    m
+                }
+                Err(TryRecvError::Empty) if !yielded && !w.buffer().is_empty() => {
+                    // Handlers that are ready to run usually have responses
+                    // coming: let them, and write those in the same batch.
+                    yielded = true;
+                    tokio::task::yield_now().await;
+                    continue;
+                }
+                Err(TryRecvError::Empty) => {
+                    yielded = false;
+                    // Going idle: what was written so far goes out now.
+                    self.shared.budget.add_permits(std::mem::take(&mut written));
+                    w.flush().await?;
+                    match inbox.rx.recv().await {
+                        Some(m) => m,
+                        None => return Ok(()),
                     }
-                    st.writer_waiting = false;
                 }
-                if st.queue.is_empty() {
-                    // Closed and drained.
-                    return Ok(());
+                Err(TryRecvError::Disconnected) => return Ok(()),
+            };
+            match msg {
+                Out::Line(line, permits) => {
+                    let result = w.write_all(&line).await;
+                    drop(line);
+                    written += permits as usize;
+                    if written >= WRITE_BUFFER {
+                        self.shared.budget.add_permits(std::mem::take(&mut written));
+                    }
+                    result?;
                 }
-                std::mem::swap(&mut st.queue, &mut batch);
-                st.queued_bytes = 0;
-                let space = st.space_waiters > 0;
-                drop(st);
-                if space {
-                    self.space_cv.notify_all();
+                Out::Flush(done) => {
+                    w.flush().await?;
+                    let _ = done.send(());
                 }
-                for line in batch.drain(..) {
-                    w.write_all(&line)?;
-                }
-                if batch.capacity() > 4096 {
-                    batch.shrink_to(256);
-                }
-            }
-        })();
-        match result.and_then(|_| w.flush()) {
-            Ok(()) => {
-                let target = lock(&self.state).pushed;
-                self.mark_flushed(target, true, false);
-            }
-            Err(e) => {
-                // A peer that went away is routine; anything else is worth a line.
-                if !matches!(e.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset) {
-                    log(&format!("output failed, dropping further messages on this connection: {}", e));
-                }
-                self.mark_flushed(0, true, true);
-                on_fail();
+                Out::Close => return Ok(()),
             }
         }
     }
@@ -233,75 +273,88 @@ impl Outbox {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io;
-    use std::sync::Arc;
+    use std::pin::Pin;
+    use std::sync::Mutex;
+    use std::task::{Context, Poll};
 
-    #[test]
-    fn lines_are_written_in_order_and_flushed() {
-        let ob = Arc::new(Outbox::default());
-        let sink = crate::util::tests::SharedBuf::default();
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl AsyncWrite for Sink {
+        fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Poll::Ready(Ok(buf.len()))
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn lines_are_written_in_order_and_flushed() {
+        let (ob, inbox) = Outbox::new(1024);
+        let sink = Sink::default();
         let writer = {
-            let ob = ob.clone();
-            let sink = sink.clone();
-            std::thread::spawn(move || ob.run_writer(sink, || ()))
+            let (ob, sink) = (ob.clone(), sink.clone());
+            tokio::spawn(async move { ob.run_writer(inbox, sink, CancellationToken::new()).await })
         };
         for i in 0..1000 {
-            assert!(ob.push(format!("{}\n", i).into_bytes()));
+            assert!(ob.push(format!("{}\n", i).into_bytes()).await);
         }
-        assert!(ob.wait_flushed(Duration::from_secs(5)));
-        let text = sink.text();
+        assert!(ob.flush().await);
+        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
         assert_eq!(text.lines().count(), 1000);
         assert!(text.lines().enumerate().all(|(i, l)| l == i.to_string()));
         ob.close();
-        assert!(!ob.push(b"late\n".to_vec()));
-        writer.join().unwrap();
-        assert!(ob.is_finished());
+        writer.await.unwrap();
+        assert!(!ob.push(b"late\n".to_vec()).await);
     }
 
-    #[test]
-    fn producers_wait_for_space_until_the_writer_catches_up() {
-        let ob = Arc::new(Outbox::default());
-        let big = vec![b'x'; HIGH_WATER / 4];
-        for _ in 0..5 {
-            ob.push(big.clone());
-        }
-        // Over the mark and no writer: waits until told to give up.
-        let start = std::time::Instant::now();
-        let calls = std::sync::atomic::AtomicUsize::new(0);
-        ob.wait_for_space(|| calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 2);
-        assert!(start.elapsed() >= Duration::from_millis(90));
-        // A writer draining the queue releases the waiter.
-        let writer = {
+    #[tokio::test]
+    async fn a_full_budget_refuses_broadcasts_and_makes_producers_wait() {
+        let (ob, inbox) = Outbox::new(100);
+        assert_eq!(ob.try_push(vec![b'x'; 60]), TryPush::Queued);
+        assert_eq!(ob.try_push(vec![b'x'; 60]), TryPush::Full);
+        // A line longer than the whole budget still goes, alone.
+        let waiting = {
             let ob = ob.clone();
-            std::thread::spawn(move || ob.run_writer(io::sink(), || ()))
+            tokio::spawn(async move { ob.push(vec![b'y'; 500]).await })
         };
-        ob.wait_for_space(|| false);
+        let sink = Sink::default();
+        let writer = {
+            let (ob, sink) = (ob.clone(), sink.clone());
+            tokio::spawn(async move { ob.run_writer(inbox, sink, CancellationToken::new()).await })
+        };
+        assert!(waiting.await.unwrap());
+        assert!(ob.flush().await);
+        assert_eq!(sink.0.lock().unwrap().len(), 560);
         ob.close();
-        writer.join().unwrap();
+        writer.await.unwrap();
     }
 
-    #[test]
-    fn write_failure_is_reported_and_later_pushes_dropped() {
+    #[tokio::test]
+    async fn write_failure_cancels_and_refuses_later_pushes() {
         struct Broken;
-        impl Write for Broken {
-            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-                Err(io::Error::new(io::ErrorKind::BrokenPipe, "gone"))
+        impl AsyncWrite for Broken {
+            fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, _: &[u8]) -> Poll<io::Result<usize>> {
+                Poll::Ready(Err(io::Error::new(ErrorKind::BrokenPipe, "gone")))
             }
-            fn flush(&mut self) -> io::Result<()> {
-                Err(io::Error::new(io::ErrorKind::BrokenPipe, "gone"))
+            fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+                Poll::Ready(Err(io::Error::new(ErrorKind::BrokenPipe, "gone")))
+            }
+            fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+                Poll::Ready(Ok(()))
             }
         }
-        let ob = Arc::new(Outbox::default());
-        let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        ob.push(b"x\n".to_vec());
-        let (ob2, failed2) = (ob.clone(), failed.clone());
-        let t = std::thread::spawn(move || {
-            ob2.run_writer(Broken, move || failed2.store(true, std::sync::atomic::Ordering::SeqCst))
-        });
-        t.join().unwrap();
-        assert!(failed.load(std::sync::atomic::Ordering::SeqCst));
-        assert!(ob.is_failed());
-        assert!(!ob.push(b"y\n".to_vec()));
-        assert!(!ob.wait_flushed(Duration::from_millis(10)));
+        let (ob, inbox) = Outbox::new(16);
+        let failed = CancellationToken::new();
+        assert!(ob.push(b"x\n".to_vec()).await);
+        ob.run_writer(inbox, Broken, failed.clone()).await;
+        assert!(failed.is_cancelled());
+        assert!(!ob.push(vec![b'y'; 10]).await);
+        assert_eq!(ob.try_push(b"z\n".to_vec()), TryPush::Closed);
     }
 }

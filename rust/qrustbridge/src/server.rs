@@ -1,31 +1,48 @@
-//! The [`Server`] builder.
+//! The [`Server`] builder and the `serve_*` entry points.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, ToSocketAddrs};
+use std::net::ToSocketAddrs;
+use std::os::unix::net::UnixStream as StdUnixStream;
 use std::path::Path;
-use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::runtime::Runtime;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
 
-use crate::connection::{run_connection, Entry, Shared};
+use crate::connection::{serve_connection, Shared};
 use crate::context::Context;
 use crate::events::{EventEmitter, Hub};
-use crate::net::{bind_unix, serve_listener, Listener};
-use crate::pool::Pool;
-use crate::shutdown::{ShutdownGuard, ShutdownHandle, ShutdownState, StdinReader, StdoutWriter};
-use crate::util::log;
-use crate::watchdog::Watchdog;
+use crate::handler::{deserialize_params, serialize_result, BoxReply, Handler, Reply, Run};
+use crate::listener::{serve_listener, Listener};
+use crate::shutdown::{watch_signals, ShutdownHandle};
+use crate::socket::{bind_unix, SocketAccess};
+use crate::wire;
 
 /// Default for [`Server::max_line_bytes`]: 50 MiB.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 50 * 1024 * 1024;
 
 /// Default for [`Server::shutdown_timeout`]: 2 seconds.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Default for [`Server::max_in_flight`]: 4096 requests per connection.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 4096;
+
+/// Default for [`Server::max_queued`]: 1024 requests per connection.
+pub const DEFAULT_MAX_QUEUED: usize = 1024;
+
+/// Default for [`Server::max_output_bytes`]: 16 MiB per connection.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Default for [`Server::max_blocking_threads`]: 64.
+pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 64;
 
 /// A backend server: a set of named handlers plus protocol settings,
 /// configured builder-style and then run with one of the `serve_*` methods.
@@ -40,24 +57,30 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 /// }
 /// ```
 ///
-/// Threads: a handler runs on the thread that read its request, so quick
-/// requests cost no thread hand-off. When a handler blocks for more than
-/// about a millisecond (or computes for more than 20 ms), reading moves on
-/// to another thread, and later calls of that method start on their own
-/// threads right away. A slow request therefore never holds up a quick
-/// one, and a flood of quick requests never creates a flood of threads.
-/// Handlers must be `Send + Sync`: several may run at once.
+/// Runtime: the plain `serve_*` methods start a multi-thread tokio runtime
+/// of their own, for a plain `fn main()`; the `serve_*_async` variants run
+/// inside a runtime the backend already has. Per connection, one task
+/// reads (and never runs a handler), one writes; every request runs in a
+/// task of its own (async handlers) or on the blocking pool (synchronous
+/// handlers). See the crate documentation for the limits and the shutdown
+/// sequence.
 #[must_use = "a Server does nothing until one of its serve_* methods is called"]
 pub struct Server {
-    handlers: HashMap<String, Arc<Entry>>,
+    handlers: HashMap<String, Arc<Handler>>,
     ready_event: String,
     ready_data: Value,
     cancel_method: String,
     max_line_bytes: usize,
     shutdown_timeout: Duration,
     handle_signals: bool,
+    max_in_flight: usize,
+    max_queued: usize,
+    max_output_bytes: usize,
+    max_blocking_threads: usize,
+    worker_threads: Option<usize>,
+    socket_access: SocketAccess,
     hub: Arc<Hub>,
-    shutdown: Arc<ShutdownState>,
+    shutdown: CancellationToken,
 }
 
 impl Default for Server {
@@ -66,11 +89,31 @@ impl Default for Server {
     }
 }
 
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut methods: Vec<&String> = self.handlers.keys().collect();
+        methods.sort();
+        f.debug_struct("Server")
+            .field("methods", &methods)
+            .field("ready_event", &self.ready_event)
+            .field("cancel_method", &self.cancel_method)
+            .field("max_line_bytes", &self.max_line_bytes)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("handle_signals", &self.handle_signals)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("max_queued", &self.max_queued)
+            .field("max_output_bytes", &self.max_output_bytes)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("worker_threads", &self.worker_threads)
+            .finish()
+    }
+}
+
 impl Server {
     /// A server with no handlers and the defaults: ready event `"ready"`
     /// with data `{}`, cancel method `"$/cancel"`, lines up to
-    /// [`DEFAULT_MAX_LINE_BYTES`], [`DEFAULT_SHUTDOWN_TIMEOUT`], and
-    /// SIGTERM/SIGINT handling on.
+    /// [`DEFAULT_MAX_LINE_BYTES`], [`DEFAULT_SHUTDOWN_TIMEOUT`], the
+    /// default limits, and SIGTERM/SIGINT handling on.
     pub fn new() -> Server {
         Server {
             handlers: HashMap::new(),
@@ -80,8 +123,14 @@ impl Server {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             handle_signals: true,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            max_queued: DEFAULT_MAX_QUEUED,
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+            max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
+            worker_threads: None,
+            socket_access: SocketAccess::default(),
             hub: Arc::new(Hub::default()),
-            shutdown: Arc::new(ShutdownState::default()),
+            shutdown: CancellationToken::new(),
         }
     }
 
@@ -97,18 +146,19 @@ impl Server {
     pub fn ready_data<T: Serialize>(mut self, data: T) -> Server {
         match serde_json::to_value(data) {
             Ok(v) => self.ready_data = v,
-            Err(e) => log(&format!("ready_data ignored: {}", e)),
+            Err(e) => log::error!("ready_data ignored: {}", e),
         }
         self
     }
 
     /// Method name of cancel requests (the client's `cancelMethod`).
-    /// A request `{"id":"7","method":"$/cancel","params":{"id":"3"}}` sets
-    /// the cancellation flag of running request `"3"` on the same
-    /// connection and is answered at once with `result: null`, whether or
-    /// not `"3"` was still running. An empty name turns the feature off
-    /// (the method is then unknown like any other unregistered name).
-    /// The cancel method takes precedence over a handler of the same name.
+    /// A request `{"id":"7","method":"$/cancel","params":{"id":"3"}}`
+    /// cancels request `"3"` of the same connection (running or still
+    /// waiting for a slot) and is answered at once with `result: null`,
+    /// whether or not `"3"` was still there. The reader handles it, so it is
+    /// never queued behind handlers. An empty name turns the feature off
+    /// (the method is then unknown like any other unregistered name). The
+    /// cancel method takes precedence over a handler of the same name.
     pub fn cancel_method(mut self, name: impl Into<String>) -> Server {
         self.cancel_method = name.into();
         self
@@ -116,39 +166,113 @@ impl Server {
 
     /// Longest accepted request line in bytes, without the `\n`
     /// (default [`DEFAULT_MAX_LINE_BYTES`]). A longer line is skipped while
-    /// it is read, never held whole in memory, and logged to stderr; it is
-    /// answered with an error only if its id can be read from its first
-    /// bytes (`{"id":"...",` at the very start). Outbound lines are not
-    /// limited. Values below 1 are treated as 1.
+    /// it is read, never held whole in memory, and logged; it is answered
+    /// with an error only if its id can be read from its first bytes
+    /// (`{"id":"...",` at the very start). Outbound lines are not limited.
+    /// Values below 1 are treated as 1.
     pub fn max_line_bytes(mut self, bytes: usize) -> Server {
         self.max_line_bytes = bytes.max(1);
         self
     }
 
-    /// How long running requests may take to finish after the input ended
-    /// (EOF, SIGTERM, [`ShutdownHandle::shutdown`]) before they are
-    /// cancelled and the connection is closed anyway; the same bound
-    /// applies to draining the output. Default [`DEFAULT_SHUTDOWN_TIMEOUT`].
+    /// The grace period: how long running requests may take to finish
+    /// after the input ended (EOF, SIGTERM, [`ShutdownHandle::shutdown`])
+    /// before they are cancelled; the same bound applies to draining the
+    /// output. Default [`DEFAULT_SHUTDOWN_TIMEOUT`].
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Server {
         self.shutdown_timeout = timeout;
         self
     }
 
-    /// Whether `serve_stdio`, `serve_unix_socket` and `serve_tcp` turn
-    /// SIGTERM and SIGINT into a graceful shutdown (default true). Turn it
-    /// off when the embedding program handles signals itself; a
-    /// [`ShutdownHandle`] works either way. Once a `serve_*` call returned,
-    /// its handlers are unregistered but SIGTERM stays caught (it is then
-    /// ignored), so a program that keeps running should restore the default
-    /// disposition itself if it needs to.
+    /// Whether the `serve_*` methods (except `serve_io*`) turn SIGTERM and
+    /// SIGINT into a graceful shutdown (default true); a second signal then
+    /// exits at once. Turn it off when the embedding program handles
+    /// signals itself; a [`ShutdownHandle`] works either way. Once
+    /// installed, the handlers stay for the life of the process (tokio
+    /// never removes them): after `serve_*` returned, these signals are
+    /// caught and ignored.
     pub fn handle_signals(mut self, enabled: bool) -> Server {
         self.handle_signals = enabled;
         self
     }
 
-    /// Registers a handler for `method`. It gets the request's `params`
-    /// (`null` when absent) and the request [`Context`], and returns the
-    /// result, or an error message sent as `{"success":false,"error":..}`.
+    /// Requests one connection may have running at once (default
+    /// [`DEFAULT_MAX_IN_FLIGHT`]). Further requests wait in a queue of
+    /// [`max_queued`](Self::max_queued) entries, where they can still be
+    /// cancelled. Values below 1 are treated as 1.
+    pub fn max_in_flight(mut self, requests: usize) -> Server {
+        self.max_in_flight = requests.clamp(1, u32::MAX as usize / 4);
+        self
+    }
+
+    /// Requests one connection may have waiting for a slot (default
+    /// [`DEFAULT_MAX_QUEUED`]). When the queue is full the connection stops
+    /// reading until a request finishes: the client's writes then block or
+    /// buffer on its side (backpressure).
+    pub fn max_queued(mut self, requests: usize) -> Server {
+        self.max_queued = requests.min(u32::MAX as usize / 4);
+        self
+    }
+
+    /// Output one connection may have queued and not yet written (default
+    /// [`DEFAULT_MAX_OUTPUT_BYTES`]). Beyond it, handlers wait for room
+    /// (`send_chunk` blocks, `send_chunk_async` waits, responses wait), and
+    /// broadcast events for that client are dropped and counted (see
+    /// [`EventEmitter`]). A single line longer than the budget still goes
+    /// out, alone.
+    pub fn max_output_bytes(mut self, bytes: usize) -> Server {
+        self.max_output_bytes = bytes.max(1);
+        self
+    }
+
+    /// Synchronous handlers that may run at once, over all connections
+    /// (default [`DEFAULT_MAX_BLOCKING_THREADS`]): each occupies a thread of
+    /// the blocking pool while it runs. More wait for a slot (still
+    /// cancellable). Slow or waiting work belongs in async handlers, which
+    /// cost no thread. Values below 1 are treated as 1.
+    pub fn max_blocking_threads(mut self, threads: usize) -> Server {
+        self.max_blocking_threads = threads.max(1);
+        self
+    }
+
+    /// Mode of the socket file [`serve_unix_socket`](Self::serve_unix_socket)
+    /// creates (default `0o600`: owner only), e.g. `0o660` together with
+    /// [`socket_group`](Self::socket_group) to let a group connect. Only
+    /// the permission bits (`0o777`) are used. The file has this mode from
+    /// the moment it appears at the path.
+    pub fn socket_mode(mut self, mode: u32) -> Server {
+        self.socket_access.mode = mode & 0o777;
+        self
+    }
+
+    /// Group of the socket file, by numeric id (the process must be allowed
+    /// to give its files that group: root, or a member of the group). See
+    /// [`socket_group_name`](Self::socket_group_name) for names.
+    pub fn socket_group(mut self, gid: u32) -> Server {
+        self.socket_access.group = Some(gid);
+        self
+    }
+
+    /// [`socket_group`](Self::socket_group) by name, looked up with
+    /// `getgrnam_r`; an unknown name is an error.
+    pub fn socket_group_name(self, name: &str) -> io::Result<Server> {
+        let gid = crate::socket::group_id(name)?;
+        Ok(self.socket_group(gid))
+    }
+
+    /// Worker threads of the runtime the plain `serve_*` methods start
+    /// (default: one per CPU core). No effect on the `*_async` variants.
+    pub fn worker_threads(mut self, threads: usize) -> Server {
+        self.worker_threads = Some(threads.max(1));
+        self
+    }
+
+    /// Registers a synchronous handler for `method`. It gets the request's
+    /// `params` (`null` when absent) and the request [`Context`], and
+    /// returns the result, or an error message sent as
+    /// `{"success":false,"error":..}`. It runs on the blocking pool (see
+    /// [`max_blocking_threads`](Self::max_blocking_threads)), so it may
+    /// block; long waits should use [`Context::cancelled_wait`].
     ///
     /// A panic inside the handler is caught and answered with the error
     /// `handler panicked: <message>`; the server keeps serving.
@@ -157,15 +281,15 @@ impl Server {
     where
         F: Fn(Value, &Context) -> Result<Value, String> + Send + Sync + 'static,
     {
-        self.register(method.into(), false, Box::new(f))
+        self.register(method.into(), false, Run::Blocking(Box::new(f)))
     }
 
-    /// Registers a handler whose params and result are typed. The params
-    /// are deserialized into `P` first; when they don't fit, the client gets
-    /// the error `invalid params: <serde message>` and `f` is not called.
-    /// Absent or `null` params deserialize as `null`, and, if `P` does not
-    /// accept `null`, as `{}` (so a struct whose fields all have defaults
-    /// needs no params). The result is serialized from `R`.
+    /// Registers a synchronous handler whose params and result are typed.
+    /// The params are deserialized into `P` first; when they don't fit, the
+    /// client gets the error `invalid params: <serde message>` and `f` is
+    /// not called. Absent or `null` params deserialize as `null`, and, if
+    /// `P` does not accept `null`, as `{}` (so a struct whose fields all
+    /// have defaults needs no params). The result is serialized from `R`.
     ///
     /// The types can be given by annotating the closure (`|p: Add, _ctx|`)
     /// or with a turbofish: `.typed_handler::<Add, i64>("add", f)`.
@@ -178,15 +302,11 @@ impl Server {
         P: DeserializeOwned,
         R: Serialize,
     {
-        let wrapped = move |params: Value, ctx: &Context| -> Result<Value, String> {
-            let typed: P = deserialize_params(params)?;
-            let result = f(typed, ctx)?;
-            serde_json::to_value(result).map_err(|e| format!("cannot serialize result: {}", e))
-        };
-        self.register(method.into(), false, Box::new(wrapped))
+        let wrapped = move |params: Value, ctx: &Context| -> Reply { serialize_result(f(deserialize_params(params)?, ctx)?) };
+        self.register(method.into(), false, Run::Blocking(Box::new(wrapped)))
     }
 
-    /// Registers a streaming handler: it may call
+    /// Registers a synchronous streaming handler: it may call
     /// [`Context::send_chunk`] any number of times, each becoming
     /// `{"id":..,"stream":true,"data":..}`, and its return value becomes the
     /// final response, sent after all chunks. Otherwise the same as
@@ -195,83 +315,201 @@ impl Server {
     where
         F: Fn(Value, &Context) -> Result<Value, String> + Send + Sync + 'static,
     {
-        self.register(method.into(), true, Box::new(f))
+        self.register(method.into(), true, Run::Blocking(Box::new(f)))
     }
 
-    fn register(mut self, method: String, streaming: bool, f: Box<crate::connection::HandlerFn>) -> Server {
-        let entry = Entry { name: Arc::from(method.as_str()), streaming, f, slow: AtomicU32::new(0) };
-        self.handlers.insert(method, Arc::new(entry));
+    /// Registers an async handler: `f` gets the params and an owned
+    /// [`Context`] and returns a future, which runs as a task on the
+    /// runtime's workers. When the request is cancelled (by the client, at
+    /// the end of the grace period, or when the connection breaks) its
+    /// token is cancelled and the future is dropped; the client gets the
+    /// error `cancelled`. A panic is answered like in [`handler`](Self::handler).
+    ///
+    /// ```no_run
+    /// # use qrustbridge::Server;
+    /// # use qrustbridge::serde_json::json;
+    /// Server::new().async_handler("sleep", |params, _ctx| async move {
+    ///     let ms = params["ms"].as_u64().unwrap_or(0);
+    ///     tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    ///     Ok(json!({ "slept": ms }))
+    /// });
+    /// ```
+    pub fn async_handler<F, Fut>(self, method: impl Into<String>, f: F) -> Server
+    where
+        F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, String>> + Send + 'static,
+    {
+        let boxed = move |params: Value, ctx: Context| -> BoxReply { Box::pin(f(params, ctx)) };
+        self.register(method.into(), false, Run::Async(Box::new(boxed)))
+    }
+
+    /// [`async_handler`](Self::async_handler) with typed params and result,
+    /// converted like in [`typed_handler`](Self::typed_handler).
+    pub fn async_typed_handler<P, R, F, Fut>(self, method: impl Into<String>, f: F) -> Server
+    where
+        P: DeserializeOwned,
+        R: Serialize,
+        F: Fn(P, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, String>> + Send + 'static,
+    {
+        let boxed = move |params: Value, ctx: Context| -> BoxReply {
+            let fut = match deserialize_params::<P>(params) {
+                Ok(typed) => f(typed, ctx),
+                Err(e) => return Box::pin(async move { Err(e) }),
+            };
+            Box::pin(async move { serialize_result(fut.await?) })
+        };
+        self.register(method.into(), false, Run::Async(Box::new(boxed)))
+    }
+
+    /// An async streaming handler: sends chunks with
+    /// [`Context::send_chunk_async`]; otherwise like
+    /// [`async_handler`](Self::async_handler).
+    pub fn async_stream_handler<F, Fut>(self, method: impl Into<String>, f: F) -> Server
+    where
+        F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, String>> + Send + 'static,
+    {
+        let boxed = move |params: Value, ctx: Context| -> BoxReply { Box::pin(f(params, ctx)) };
+        self.register(method.into(), true, Run::Async(Box::new(boxed)))
+    }
+
+    fn register(mut self, method: String, streaming: bool, run: Run) -> Server {
+        let handler = Handler { name: Arc::from(method.as_str()), streaming, run };
+        self.handlers.insert(method, Arc::new(handler));
         self
     }
 
-    /// A handle for emitting events from any thread, valid for the whole
-    /// life of this server; see [`EventEmitter`] for where events go.
+    /// A handle for emitting events from any thread or task, valid for the
+    /// whole life of this server; see [`EventEmitter`] for where events go.
     pub fn event_emitter(&self) -> EventEmitter {
         EventEmitter { hub: self.hub.clone() }
     }
 
-    /// A handle for stopping `serve_stdio`, `serve_unix_socket` or
-    /// `serve_tcp` from another thread.
+    /// A handle for stopping the `serve_*` methods (except `serve_io*`)
+    /// from another thread or task.
     pub fn shutdown_handle(&self) -> ShutdownHandle {
-        ShutdownHandle { state: self.shutdown.clone() }
+        ShutdownHandle { token: self.shutdown.clone() }
     }
 
-    fn into_shared(self) -> (Arc<Shared>, Arc<ShutdownState>, bool) {
-        let Server {
-            handlers,
-            ready_event,
-            ready_data,
-            cancel_method,
-            max_line_bytes,
-            shutdown_timeout,
-            handle_signals,
-            hub,
-            shutdown,
-        } = self;
-        let shared = Arc::new_cyclic(|weak| Shared {
-            handlers,
-            ready_event,
-            ready_data,
-            cancel_method,
-            max_line_bytes,
-            shutdown_timeout,
-            pool: Pool::default(),
-            hub,
-            watchdog: Watchdog::new(weak.clone()),
+    fn into_shared(self) -> (Arc<Shared>, CancellationToken, bool) {
+        let ready_line = wire::event_line(&self.ready_event, &self.ready_data)
+            .unwrap_or_else(|_| wire::event_line(&self.ready_event, &Value::Null).unwrap_or_default());
+        let shared = Arc::new(Shared {
+            handlers: self.handlers,
+            ready_line,
+            cancel_method: self.cancel_method,
+            max_line_bytes: self.max_line_bytes,
+            grace: self.shutdown_timeout,
+            max_in_flight: self.max_in_flight as u32,
+            max_queued: self.max_queued as u32,
+            max_output_bytes: self.max_output_bytes,
+            blocking_slots: Arc::new(Semaphore::new(self.max_blocking_threads)),
+            hub: self.hub,
         });
-        (shared, shutdown, handle_signals)
+        (shared, self.shutdown, self.handle_signals)
     }
 
-    /// Serves a single client over the given streams: sends the ready
-    /// event, answers requests read from `input` on `output` until `input`
-    /// ends, waits up to the shutdown timeout for running requests, flushes
-    /// and returns. Signals and [`ShutdownHandle`] are not involved.
+    fn runtime(&self) -> io::Result<Runtime> {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder
+            .enable_all()
+            .thread_name("qrustbridge")
+            // Room for the file fallback of stdio and tokio's own use.
+            .max_blocking_threads(self.max_blocking_threads + 8);
+        if let Some(n) = self.worker_threads {
+            builder.worker_threads(n);
+        }
+        builder.build()
+    }
+
+    /// Runs `fut` (made from `self`) on a fresh runtime; returns without
+    /// waiting for handlers that ignore cancellation.
+    fn run<F, Fut>(self, make: F) -> io::Result<()>
+    where
+        F: FnOnce(Server) -> Fut,
+        Fut: Future<Output = io::Result<()>> + Send + 'static,
+    {
+        let runtime = self.runtime()?;
+        // Spawned rather than run by `block_on` on this thread: tasks that
+        // the reader spawns then stay on its worker (no cross-thread wake).
+        let served = runtime.spawn(make(self));
+        let result = runtime.block_on(served).unwrap_or_else(|e| Err(io::Error::new(io::ErrorKind::Other, e)));
+        runtime.shutdown_background();
+        result
+    }
+
+    /// Serves a single client over the given blocking streams: sends the
+    /// ready event, answers requests read from `input` on `output` until
+    /// `input` ends, gives running requests the grace period, flushes and
+    /// returns. Signals and [`ShutdownHandle`] are not involved.
     ///
-    /// This is the engine behind [`serve_stdio`](Self::serve_stdio); use it
-    /// directly to unit-test handlers in memory or to serve a transport of
-    /// your own. Returns the error that ended reading, if any.
+    /// Use it to unit-test handlers in memory or to serve a transport of
+    /// your own; [`serve_io_async`](Self::serve_io_async) takes tokio
+    /// streams instead. Two helper threads copy between the blocking
+    /// streams and the runtime. Returns the error that ended reading, if
+    /// any.
     pub fn serve_io<R, W>(self, input: R, output: W) -> io::Result<()>
     where
         R: Read + Send + 'static,
         W: Write + Send + 'static,
     {
+        let (to_runtime, runtime_input) = StdUnixStream::pair()?;
+        let (runtime_output, from_runtime) = StdUnixStream::pair()?;
+        std::thread::Builder::new().name("qrustbridge-input".into()).spawn(move || pump_in(input, to_runtime))?;
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new().name("qrustbridge-output".into()).spawn(move || {
+            pump_out(from_runtime, output);
+            let _ = done_tx.send(());
+        })?;
+        let grace = self.shutdown_timeout;
+        let result = self.run(|server| async move {
+            let input = tokio_unix_stream(runtime_input)?;
+            let output = tokio_unix_stream(runtime_output)?;
+            server.serve_io_async(input, output).await
+        });
+        // The runtime side of the output is closed now; wait for the copy.
+        if done_rx.recv_timeout(grace.max(Duration::from_secs(1))).is_err() {
+            log::warn!("output did not drain in time");
+        }
+        result
+    }
+
+    /// [`serve_io`](Self::serve_io) inside an existing tokio runtime, over
+    /// any async streams.
+    pub async fn serve_io_async<R, W>(self, input: R, output: W) -> io::Result<()>
+    where
+        R: AsyncRead + Unpin + Send,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
         let (shared, _, _) = self.into_shared();
-        run_connection(&shared, input, output)
+        serve_connection(shared, input, output, CancellationToken::new()).await
     }
 
     /// Serves the parent process over stdin/stdout until stdin reaches EOF
     /// or shutdown is requested (SIGTERM, SIGINT, [`ShutdownHandle`]);
-    /// then running requests get the shutdown timeout to finish, output is
-    /// flushed and `Ok(())` is returned, so `main` can simply end.
+    /// then running requests get the grace period, the rest is cancelled,
+    /// output is flushed and `Ok(())` is returned, so `main` can simply end
+    /// (exit status 0). A second signal exits at once.
     ///
-    /// Stdout belongs to the protocol: never print to it from handlers
-    /// (`println!`); use stderr for diagnostics. The client shows stderr
-    /// lines to the application.
+    /// Stdout belongs to the protocol, and is protected: the protocol goes
+    /// to a private duplicate of file descriptor 1, and fd 1 is pointed at
+    /// stderr, so a stray `println!` anywhere in the process lands on
+    /// stderr instead of corrupting the protocol. Output printed before
+    /// this call still goes to the real stdout.
     pub fn serve_stdio(self) -> io::Result<()> {
-        let (shared, state, signals) = self.into_shared();
-        let guard = ShutdownGuard::install(&state, signals)?;
-        let result = run_connection(&shared, StdinReader { wake: guard.wake_fd() }, StdoutWriter);
-        drop(guard);
+        self.run(|server| server.serve_stdio_async())
+    }
+
+    /// [`serve_stdio`](Self::serve_stdio) inside an existing tokio runtime.
+    pub async fn serve_stdio_async(self) -> io::Result<()> {
+        let (input, output) = crate::stdio::take_stdio()?;
+        let (shared, stop, signals) = self.into_shared();
+        let watcher = if signals { Some(watch_signals(stop.clone())?) } else { None };
+        let result = serve_connection(shared, input, output, stop).await;
+        if let Some(w) = watcher {
+            w.abort();
+        }
         result
     }
 
@@ -279,24 +517,60 @@ impl Server {
     /// number of clients concurrently until SIGTERM, SIGINT or
     /// [`ShutdownHandle::shutdown`].
     ///
-    /// * The socket file is created with mode 0600 (owner only).
-    /// * A leftover socket file nobody listens on is replaced; a path that
-    ///   is not a socket, or a socket a live server answers on, is an error.
+    /// * The socket file gets mode 0600 (owner only; see
+    ///   [`socket_mode`](Self::socket_mode) and
+    ///   [`socket_group`](Self::socket_group)) without a moment of looser
+    ///   permissions and without touching the process's umask: it is bound
+    ///   in a private directory and renamed into place.
+    /// * `<path>.lock` is locked (`flock`) while the server runs: a second
+    ///   server on the same path fails with `AddrInUse`. A socket file left
+    ///   by a server that died is replaced; a path that is not a socket is
+    ///   an error (`AlreadyExists`).
     /// * Each client gets its own ready event on connect, only its own
     ///   responses, chunks and `Context` events, and can cancel only its own
     ///   requests; [`EventEmitter`] events go to all clients.
-    /// * On shutdown the socket file is removed, every client's input is
-    ///   closed and its running requests get the shutdown timeout to finish.
+    /// * On shutdown the socket file and the lock file are removed, every
+    ///   client's input stops being read and its running requests get the
+    ///   grace period.
+    ///
+    /// systemd: when started by socket activation (`LISTEN_PID` is this
+    /// process and `LISTEN_FDS` ≥ 1), the passed socket (fd 3) is served
+    /// instead of binding `path` (no lock, the file is systemd's). With
+    /// `NOTIFY_SOCKET` set, `READY=1` is sent once listening and
+    /// `STOPPING=1` when shutdown begins (`Type=notify` services; TCP
+    /// daemons notify too).
     ///
     /// Prints `listening on <path>` to stderr once bound.
     pub fn serve_unix_socket(self, path: impl AsRef<Path>) -> io::Result<()> {
+        let path = path.as_ref().to_owned();
+        self.run(|server| server.serve_unix_socket_async(path))
+    }
+
+    /// [`serve_unix_socket`](Self::serve_unix_socket) inside an existing
+    /// tokio runtime.
+    pub async fn serve_unix_socket_async(self, path: impl AsRef<Path>) -> io::Result<()> {
         let path = path.as_ref();
-        let (shared, state, signals) = self.into_shared();
-        let guard = ShutdownGuard::install(&state, signals)?;
-        let (listener, socket_file) = bind_unix(path)?;
-        log_plain(&format!("listening on {}", path.display()));
-        let result = serve_listener(shared, Listener::Unix(listener), Some(socket_file), guard.wake_fd());
-        drop(guard);
+        let access = self.socket_access.clone();
+        let (shared, stop, signals) = self.into_shared();
+        let watcher = if signals { Some(watch_signals(stop.clone())?) } else { None };
+        // Socket activation: systemd owns the file (and its mode); no lock.
+        let (listener, socket_file) = match crate::systemd::activated_listener()? {
+            Some(listener) => {
+                log::info!("serving the socket passed by systemd (LISTEN_FDS)");
+                (listener, None)
+            }
+            None => {
+                let (listener, file) = bind_unix(path, &access)?;
+                (listener, Some(file))
+            }
+        };
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::UnixListener::from_std(listener)?;
+        announce(&path.display().to_string());
+        let result = serve_listener(shared, Listener::Unix(listener), socket_file, stop).await;
+        if let Some(w) = watcher {
+            w.abort();
+        }
         result
     }
 
@@ -307,44 +581,56 @@ impl Server {
     /// Plain TCP has neither authentication nor encryption: bind to
     /// loopback only. If remote access is needed, terminate TLS and
     /// authenticate in front of it (a reverse proxy or an SSH tunnel).
-    /// A non-loopback address is accepted but warned about on stderr.
+    /// A non-loopback address is accepted but warned about.
     ///
     /// Prints `listening on <ip>:<port>` (the actual port) to stderr once
     /// bound, so that a parent can read the port when it passed port 0.
     pub fn serve_tcp(self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        let (shared, state, signals) = self.into_shared();
-        let guard = ShutdownGuard::install(&state, signals)?;
-        let listener = TcpListener::bind(addr)?;
+        let listener = std::net::TcpListener::bind(addr)?;
+        self.run(|server| server.serve_tcp_listener(listener))
+    }
+
+    /// [`serve_tcp`](Self::serve_tcp) inside an existing tokio runtime.
+    pub async fn serve_tcp_async(self, addr: impl ToSocketAddrs) -> io::Result<()> {
+        let listener = std::net::TcpListener::bind(addr)?;
+        self.serve_tcp_listener(listener).await
+    }
+
+    async fn serve_tcp_listener(self, listener: std::net::TcpListener) -> io::Result<()> {
+        let (shared, stop, signals) = self.into_shared();
+        let watcher = if signals { Some(watch_signals(stop.clone())?) } else { None };
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
         let local = listener.local_addr()?;
         if !local.ip().is_loopback() {
-            log(&format!(
-                "WARNING: plain TCP on non-loopback address {}: no authentication, no encryption",
-                local
-            ));
+            log::warn!("plain TCP on non-loopback address {}: no authentication, no encryption", local);
         }
-        log_plain(&format!("listening on {}", local));
-        let result = serve_listener(shared, Listener::Tcp(listener), None, guard.wake_fd());
-        drop(guard);
+        announce(&local.to_string());
+        let result = serve_listener(shared, Listener::Tcp(listener), None, stop).await;
+        if let Some(w) = watcher {
+            w.abort();
+        }
         result
     }
 }
 
-fn deserialize_params<P: DeserializeOwned>(params: Value) -> Result<P, String> {
-    let was_null = params.is_null();
-    match serde_json::from_value::<P>(params) {
-        Ok(p) => Ok(p),
-        Err(e) => {
-            if was_null {
-                if let Ok(p) = serde_json::from_value::<P>(Value::Object(Default::default())) {
-                    return Ok(p);
-                }
-            }
-            Err(format!("invalid params: {}", e))
-        }
-    }
+/// `listening on <where>` on stderr: meant to be parsed, so written
+/// directly rather than through the logger.
+fn announce(address: &str) {
+    let _ = writeln!(io::stderr(), "listening on {}", address);
 }
 
-/// A stderr line without the crate prefix, for lines meant to be parsed.
-fn log_plain(line: &str) {
-    let _ = writeln!(io::stderr(), "{}", line);
+fn tokio_unix_stream(s: StdUnixStream) -> io::Result<tokio::net::UnixStream> {
+    s.set_nonblocking(true)?;
+    tokio::net::UnixStream::from_std(s)
+}
+
+fn pump_in<R: Read>(mut input: R, mut to_runtime: StdUnixStream) {
+    let _ = io::copy(&mut input, &mut to_runtime);
+    let _ = to_runtime.shutdown(std::net::Shutdown::Write);
+}
+
+fn pump_out<W: Write>(mut from_runtime: StdUnixStream, mut output: W) {
+    let _ = io::copy(&mut from_runtime, &mut output);
+    let _ = output.flush();
 }

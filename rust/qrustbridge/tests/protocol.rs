@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use common::{err, ok, Client};
@@ -295,7 +296,7 @@ fn pipelined_quick_requests_are_all_answered() {
     let n = 20_000;
     let mut batch = String::new();
     for i in 0..n {
-        batch.push_str(&format!("{{\"id\":\"{}\",\"method\":\"echo\",\"params\":{}}}\n", i, i));
+        let _ = writeln!(batch, "{{\"id\":\"{}\",\"method\":\"echo\",\"params\":{}}}", i, i);
     }
     let writer = {
         let mut tx = c.sender();

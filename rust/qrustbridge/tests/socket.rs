@@ -190,3 +190,61 @@ fn shutdown_requested_before_serving_returns_at_once() {
     assert!(start.elapsed() < Duration::from_secs(2));
     assert!(!path.exists());
 }
+
+#[test]
+fn two_daemons_racing_for_one_path_one_wins_and_the_other_fails_clearly() {
+    for round in 0..10 {
+        let path = temp_path(&format!("race{}", round));
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        // Collected so that both servers start before either is stopped.
+        #[allow(clippy::needless_collect)]
+        let servers: Vec<_> = (0..2)
+            .map(|_| {
+                let server = Server::new().handle_signals(false).handler("echo", |p, _| Ok(p));
+                let stop = server.shutdown_handle();
+                let (path, barrier) = (path.clone(), barrier.clone());
+                let t = std::thread::spawn(move || {
+                    barrier.wait();
+                    server.serve_unix_socket(path)
+                });
+                (stop, t)
+            })
+            .collect();
+        wait_for_socket(&path);
+        let mut c = Client::connect(UnixStream::connect(&path).unwrap());
+        c.expect_ready();
+        c.send("1", "echo", json!(round));
+        assert_eq!(c.recv(), ok("1", json!(round)));
+        // The loser returned with AddrInUse; stopping it too is harmless.
+        let results: Vec<_> = servers
+            .into_iter()
+            .map(|(stop, t)| {
+                stop.shutdown();
+                t.join().unwrap()
+            })
+            .collect();
+        assert!(!path.exists(), "socket file left behind");
+        let losers: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(losers.len(), 1, "{:?}", results);
+        assert_eq!(losers[0].kind(), std::io::ErrorKind::AddrInUse);
+        assert!(losers[0].to_string().contains("lock"), "{}", losers[0]);
+    }
+}
+
+#[test]
+fn binding_does_not_change_the_umask_and_leaves_no_staging_files() {
+    // SAFETY: umask only reads/sets the process mask; restored at once.
+    let before = unsafe { libc::umask(0o022) };
+    unsafe { libc::umask(before) };
+    let d = Daemon::start("umask");
+    let now = unsafe { libc::umask(0o022) };
+    unsafe { libc::umask(now) };
+    assert_eq!(before, now);
+    let dir = d.path.parent().unwrap().to_owned();
+    let mut names: Vec<String> =
+        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, vec!["backend.sock".to_owned(), "backend.sock.lock".to_owned()]);
+    d.stop();
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "socket or lock file left behind");
+}
