@@ -6,7 +6,8 @@
 #   chroot_tarball <suite> <mirror> <packages...>   prints the cached tarball's path
 #   chroot_unpack <tarball>                         sets CHROOT_ROOT (a fresh tree);
 #                                                   the caller's EXIT trap calls chroot_cleanup
-#   chroot_run <command...>                         runs in it as root, cwd /
+#   chroot_run <command...>                         runs in it as root, cwd /;
+#                                                   CHROOT_BINDS="hostdir:dir ..." are bind-mounted
 #
 # Cache: ${QRUSTBRIDGE_CACHE:-~/.cache/qrustbridge}/<suite>-<hash>.tar.zst,
 # the hash covering suite, mirror and package list: a changed list makes a
@@ -112,13 +113,17 @@ chroot_unpack() {
 # propagates back), and a fresh /tmp and /dev/shm.
 chroot_run() {
   [ -n "$CHROOT_ROOT" ] || chroot_die "chroot_run before chroot_unpack"
-  unshare --mount --propagation private /bin/sh -eu -c '
+  CHROOT_BINDS="${CHROOT_BINDS:-}" unshare --mount --propagation private /bin/sh -eu -c '
     root="$1"; shift
     mount -t proc proc "$root/proc"
     mount --rbind /dev "$root/dev"
     mount --make-rslave "$root/dev"
     mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
     mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+    for bind in $CHROOT_BINDS; do
+      mkdir -p "$root/${bind#*:}"
+      mount --bind "${bind%%:*}" "$root/${bind#*:}"
+    done
     exec chroot "$root" "$@"
   ' chroot-run "$CHROOT_ROOT" /usr/bin/env -i \
     HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
