@@ -29,19 +29,32 @@ QJsonValue numberToJson(double number)
     return integral ? QJsonValue(qint64(number)) : QJsonValue(number);
 }
 
-// Values that are not plain JavaScript data: QObjects, value types, C++ sequences.
-bool isForeign(const QJSValue &value)
+// What a JavaScript object stands for, once numbers, strings and the like are out.
+enum class ObjectKind {
+    Data,      // a JavaScript object: its members, as JSON.stringify does
+    Sequence,  // a C++ sequence (QStringList, QList<int>, and on Qt >= 6.5 also a
+               // QVariantList, which Qt 6.4 turns into a real Array): element by element
+    CppValue,  // a C++ value without members of its own (a QColor, a URL from
+               // Qt.resolvedUrl()) or a QObject: QJsonValue::fromVariant()
+};
+
+// Qt 6.8 deprecates QJSValue::isVariant(); it caught exactly the C++ values the
+// engine wraps without members, which is what the member check below finds on
+// both versions. Value types with members (point, rect, Q_GADGETs) keep being
+// converted member by member.
+ObjectKind objectKind(const QJSValue &value)
 {
-    if (value.isQObject() || value.isVariant() || value.isUrl() || value.isQMetaObject())
-        return true;
-    if (value.isArray() || !value.isObject())
-        return false;
-    // C++ sequences (e.g. a QStringList property) are objects with a length
-    // but not Arrays; toVariant() reveals them as a list.
-    if (!value.hasProperty(QStringLiteral("length")))
-        return false;
-    const QMetaType type = value.toVariant().metaType();
-    return type != QMetaType::fromType<QVariantMap>() && type != QMetaType::fromType<QJSValue>();
+    if (value.isQObject() || value.isUrl() || value.isQMetaObject())
+        return ObjectKind::CppValue;
+    const QVariant retained = value.toVariant(QJSValue::RetainJSObjects);
+    const QMetaType type = retained.metaType();
+    // Plain JavaScript objects stay QJSValues; an ArrayBuffer (a QByteArray) is
+    // JavaScript data too, which JSON.stringify writes as {}.
+    if (type == QMetaType::fromType<QJSValue>() || type == QMetaType::fromType<QByteArray>())
+        return ObjectKind::Data;
+    if (value.hasProperty(QStringLiteral("length")))
+        return ObjectKind::Sequence;
+    return QJSValueIterator(value).hasNext() ? ObjectKind::Data : ObjectKind::CppValue;
 }
 
 class Converter
@@ -75,17 +88,25 @@ public:
             return numberToJson(value.toNumber());
         if (value.isString())
             return QJsonValue(value.toString());
-        if (isForeign(value))
-            return QJsonValue::fromVariant(value.toVariant());
         if (!value.isObject())
             return QJsonValue(QJsonValue::Undefined);  // e.g. a Symbol
-        return convertContainer(value);
+        if (value.isArray())
+            return convertContainer(value, true);
+        switch (objectKind(value)) {
+        case ObjectKind::CppValue:
+            return QJsonValue::fromVariant(value.toVariant());
+        case ObjectKind::Sequence:
+            return convertContainer(value, true);
+        case ObjectKind::Data:
+            break;
+        }
+        return convertContainer(value, false);
     }
 
 private:
     std::vector<QJSValue> m_ancestors;
 
-    QJsonValue convertContainer(const QJSValue &value)
+    QJsonValue convertContainer(const QJSValue &value, bool indexed)
     {
         for (const QJSValue &ancestor : m_ancestors) {
             if (ancestor.strictlyEquals(value)) {
@@ -98,8 +119,8 @@ private:
             return QJsonValue(QJsonValue::Undefined);
         }
         m_ancestors.push_back(value);
-        const QJsonValue result = value.isArray() ? QJsonValue(convertArray(value))
-                                                  : QJsonValue(convertObject(value));
+        const QJsonValue result = indexed ? QJsonValue(convertArray(value))
+                                          : QJsonValue(convertObject(value));
         m_ancestors.pop_back();
         return result;
     }
@@ -122,8 +143,16 @@ private:
         while (it.hasNext() && error.isEmpty()) {
             it.next();
             const QJsonValue member = convert(it.value(), true);
-            if (!member.isUndefined())
-                out.insert(it.name(), member);
+            if (member.isUndefined())
+                continue;
+            // QJSValueIterator names the empty key "" with a null QString. Qt 6.8's
+            // QJsonObject dereferences a null key's data once the object holds a
+            // key stored as UTF-16 (any non-Latin-1 key): SIGSEGV in insert().
+            // Qt 6.4 copes; an empty non-null key works on both.
+            QString name = it.name();
+            if (name.isNull())
+                name = QStringLiteral("");
+            out.insert(name, member);
         }
         return out;
     }

@@ -32,8 +32,15 @@ class QJSEngine;
     \li NaN and +-Infinity become null; integral numbers up to 2^53 are
         written as JSON integers (\c 42, not \c 42.0); -0 becomes 0
     \li objects with a callable \c toJSON (e.g. Date) are replaced by its result
-    \li QObjects, value types and C++ sequences (QStringList, QVariantList ...)
-        go through QJsonValue::fromVariant()
+    \li C++ sequences (QStringList, QList<int>, QVariantList ...) become
+        arrays, element by element (Qt 6.4 hands a QVariantList to JavaScript
+        as an Array, Qt 6.5 and later as a sequence: the result is the same)
+    \li value types with members (point, size, Q_GADGETs) become objects of
+        their members
+    \li QObjects, URLs and C++ values wrapped without members (QUuid, QColor
+        ...) go through QJsonValue::fromVariant()
+    \li the empty key \c "" stays an empty key (Qt 6.8's QJsonObject crashes
+        on the null key QJSValueIterator gives for it: normalized here)
     \li a cyclic structure, or nesting deeper than maxDepth(), is an error
     \endlist
 */

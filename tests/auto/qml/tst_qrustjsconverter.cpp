@@ -2,11 +2,16 @@
 // same JavaScript types (integers stay numbers), JavaScript follows
 // JSON.stringify's rules (undefined/functions/NaN/toJSON), integral numbers
 // are written as JSON integers, and cycles / excessive depth are errors.
+// Runs on Qt 6.4 (scripts/test.sh) and Qt 6.8 (scripts/qt68.sh); the cases
+// named after a Qt 6.8 difference crashed or failed there before the fix.
 #include "qrustjsconverter.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QPointF>
+#include <QtCore/QUrl>
+#include <QtCore/QUuid>
 #include <QtQml/QJSEngine>
 #include <QtTest/QTest>
 
@@ -26,6 +31,9 @@ private Q_SLOTS:
     void tooDeepIsAnError();
     void throwingToJsonIsAnError();
     void sequencesBecomeArrays();
+    void emptyKeyBesideNonLatin1Key();
+    void cppValuesWithoutMembersUseFromVariant();
+    void valueTypesBecomeObjects();
     void roundTripIsIdentity();
 
 private:
@@ -176,6 +184,69 @@ void tst_QRustJsConverter::sequencesBecomeArrays()
     const QJsonValue variants = QRustJsConverter::toJson(
         m_engine.toScriptValue(QVariantList{1, QStringLiteral("x"), true}), &error);
     QCOMPARE(compact(variants), QByteArray(R"([[1,"x",true]])"));
+    // Qt 6.4 turns a QVariantList into a JavaScript Array, Qt >= 6.5 into a
+    // sequence wrapper like QStringList's: both must convert the same way.
+    const QVariantList nested{1, QVariantList{2}};
+    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(nested), &error)), QByteArray("[[1,[2]]]"));
+    // Sequences of types QJsonValue::fromVariant() knows nothing of (it gave null).
+    const QJsonValue ints = QRustJsConverter::toJson(m_engine.toScriptValue(QList<int>({1, 2, 3})), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(compact(ints), QByteArray("[[1,2,3]]"));
+}
+
+void tst_QRustJsConverter::emptyKeyBesideNonLatin1Key()
+{
+    // Qt 6.8: QJSValueIterator names the key "" with a null QString, and
+    // QJsonObject::insert() with a null key crashed (SIGSEGV) once the object
+    // held a non-Latin-1 key. Both orders, nested too.
+    const char *const expressions[] = {R"(({"ключ": 1, "": 2, "😀": 3}))", R"(({"": 2, "ключ": 1, "😀": 3}))",
+                                       R"(({a: {"é": [{"": null}], "": {"": ""}}}))"};
+    for (const char *text : expressions) {
+        const QString expression = QString::fromUtf8(text);
+        const QJSValue value = m_engine.evaluate(expression);
+        QVERIFY2(!value.isError(), qPrintable(value.toString()));
+        QString error;
+        const QJsonValue json = QRustJsConverter::toJson(value, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        if (expression.startsWith(QStringLiteral("({a")))
+            QCOMPARE(compact(json), QByteArray(R"([{"a":{"":{"":""},"é":[{"":null}]}}])"));
+        else
+            QCOMPARE(compact(json), QByteArray(R"([{"":2,"ключ":1,"😀":3}])"));
+    }
+}
+
+void tst_QRustJsConverter::cppValuesWithoutMembersUseFromVariant()
+{
+    // What QJSValue::isVariant() (deprecated in Qt 6.8) used to catch: C++
+    // values the engine wraps without members. QJsonValue::fromVariant()
+    // knows how to write some of them.
+    QString error;
+    const QUuid uuid = QUuid::fromString(QStringLiteral("{67c8770b-44f1-410a-ab9a-f9b5446f13ee}"));
+    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(uuid), &error)),
+             QByteArray(R"(["67c8770b-44f1-410a-ab9a-f9b5446f13ee"])"));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    // (No double slash in this file's strings: Qt 6.4's moc takes it for a comment.)
+    const QUrl url(QStringLiteral("mailto:a@example.org"));
+    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(url), &error)),
+             QByteArray(R"(["mailto:a@example.org"])"));
+    // Inside data as well, and plain objects around them are still walked.
+    QJSValue object = m_engine.newObject();
+    object.setProperty(QStringLiteral("id"), m_engine.toScriptValue(uuid));
+    object.setProperty(QStringLiteral("n"), 1);
+    QCOMPARE(compact(QRustJsConverter::toJson(object, &error)),
+             QByteArray(R"([{"id":"67c8770b-44f1-410a-ab9a-f9b5446f13ee","n":1}])"));
+    // An ArrayBuffer is JavaScript data: {} as in JSON.stringify.
+    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(QByteArray("ab")), &error)),
+             QByteArray("[{}]"));
+}
+
+void tst_QRustJsConverter::valueTypesBecomeObjects()
+{
+    // Value types with members (point, size, Q_GADGETs) are written member by member.
+    QString error;
+    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(QPointF(1, 2.5)), &error)),
+             QByteArray(R"([{"x":1,"y":2.5}])"));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void tst_QRustJsConverter::roundTripIsIdentity()
