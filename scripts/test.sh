@@ -4,9 +4,13 @@
 #   1. build          scripts/build.sh into build/
 #   2. cargo test     scripts/cargo-test.sh: the Rust crate's tests
 #   3. ctest          every CTest test of build/ (soak: 30 s)
-#   4. fuzz           scripts/fuzz.sh: replay the seed corpora, then each
+#   4. qt68           scripts/qt68.sh: build and the whole suite again with
+#                     Qt 6.8 in a Debian trixie chroot (cached tarball)
+#   5. packages       scripts/packages.sh: the .debs, installed in a clean
+#                     bookworm chroot, with a C++ and a QML consumer
+#   6. fuzz           scripts/fuzz.sh: replay the seed corpora, then each
 #                     libFuzzer target for FUZZ_SECONDS (default 60) s
-#   5. asan, 6. tsan  scripts/sanitizers.sh: the whole CTest suite again under
+#   7. asan, 8. tsan  scripts/sanitizers.sh: the whole CTest suite again under
 #                     ASan + LSan + UBSan and under TSan; any report fails
 # QRUSTBRIDGE_TEST_QUICK=1 stops after stage 3 (what a local edit-test loop
 # wants). Test parallelism: CTEST_JOBS (default 2) for stage 3,
@@ -39,6 +43,10 @@ stage ctest
 if [ "${QRUSTBRIDGE_TEST_QUICK:-0}" = 1 ]; then
   exit 0
 fi
+./scripts/qt68.sh
+stage qt68
+./scripts/packages.sh
+stage packages
 ./scripts/fuzz.sh
 stage fuzz
 SANITIZER_CTEST_JOBS="${SANITIZER_CTEST_JOBS:-2}" ./scripts/sanitizers.sh asan
