@@ -6,7 +6,9 @@
 //   - 2 000 000 events while the app's thread is busy for 4 s: the client's
 //     peak RSS stays within baseline + 64 MiB (stdio, local socket, TCP), and
 //     afterwards every event arrives, in order; the same over TLS, from an
-//     `openssl s_server` that sends 2 000 000 events as soon as we connect;
+//     `openssl s_server` that sends them as soon as we connect (under a
+//     sanitizer: 300 000 events, and no memory bounds, RSS would measure
+//     the sanitizer);
 //   - a slow consumer (1 ms per event in its slot) against a fast producer
 //     stays bounded the whole time, and gets every event;
 //   - a 50 MiB reply still works with the default limits (one line bigger
@@ -33,6 +35,30 @@ using Code = QRustBridgeError::Code;
 namespace {
 
 constexpr qint64 MiB = 1024 * 1024;
+
+// Under ASan or TSan, RSS measures the sanitizer (shadow memory, ASan's
+// quarantine of freed blocks), not us: the memory bounds are not checked
+// there, and the floods are smaller (still far above the 64 Ki message limit).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool underSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool underSanitizer = true;
+#else
+constexpr bool underSanitizer = false;
+#endif
+#else
+constexpr bool underSanitizer = false;
+#endif
+constexpr qint64 floodEvents = underSanitizer ? 300000 : 2000000;
+
+// Fails the test if the peak RSS grew by `limit` or more since `baseline`.
+#define QRB_VERIFY_MEMORY_GROWTH(peak, baseline, limit)                                            \
+    do {                                                                                          \
+        if (!underSanitizer)                                                                      \
+            QVERIFY2((peak) - (baseline) < (limit),                                               \
+                     qPrintable(QStringLiteral("peak RSS grew by %1 MiB").arg(((peak) - (baseline)) / MiB))); \
+    } while (false)
 
 // "VmRSS" (now) or "VmHWM" (peak since resetPeakRss()) of this process, in bytes.
 qint64 procStatusBytes(const char *field)
@@ -215,7 +241,7 @@ void tst_InboundFlow::busyAppThreadKeepsMemoryBoundedAndLosesNothing_data()
 void tst_InboundFlow::busyAppThreadKeepsMemoryBoundedAndLosesNothing()
 {
     QFETCH(QString, transport);
-    constexpr qint64 events = 2000000;
+    constexpr qint64 events = floodEvents;
     QRustBridge bridge(demoOptions());
     QVERIFY(start(bridge, transport));
 
@@ -237,8 +263,7 @@ void tst_InboundFlow::busyAppThreadKeepsMemoryBoundedAndLosesNothing()
     qInfo("%s: baseline %.1f MiB, peak while busy %.1f MiB, peak %.1f MiB, %d pause(s)", qPrintable(transport),
           double(baseline) / MiB, double(peakWhileBusy) / MiB, double(peak) / MiB, g_pauses.load() - pausesBefore);
     QCOMPARE(counter.outOfOrder, 0);
-    QVERIFY2(peak - baseline < 64 * MiB,
-             qPrintable(QStringLiteral("peak RSS grew by %1 MiB").arg((peak - baseline) / MiB)));
+    QRB_VERIFY_MEMORY_GROWTH(peak, baseline, 64 * MiB);
     QVERIFY(g_pauses.load() > pausesBefore);
 }
 
@@ -251,7 +276,7 @@ void tst_InboundFlow::tlsBusyAppThreadKeepsMemoryBoundedAndLosesNothing()
         QSKIP("no TLS backend in Qt");
     const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
     QVERIFY2(!openssl.isEmpty(), "the openssl command is needed for the TLS server");
-    constexpr qint64 events = 2000000;
+    constexpr qint64 events = floodEvents;
     const QString cert = m_dir.filePath(QStringLiteral("cert.pem"));
     const QString key = m_dir.filePath(QStringLiteral("key.pem"));
     QProcess req;
@@ -312,14 +337,16 @@ void tst_InboundFlow::tlsBusyAppThreadKeepsMemoryBoundedAndLosesNothing()
         QTest::qWait(50);
     }
     QVERIFY2(connected.result(), qPrintable(bridge.lastError().message()));
+    // s_server can stall in a write that wants a read (seen after a first
+    // attempt was refused): a line from us wakes it. It never answers it.
+    bridge.sendCommand(QStringLiteral("wake"));
     busyFor(4000);
-    QTRY_COMPARE_WITH_TIMEOUT(counter.received, events, 240000);
+    QTRY_COMPARE_WITH_TIMEOUT(counter.received, events, 180000);  // within QtTest's 300 s
     const qint64 peak = peakRss();
     qInfo("tls: baseline %.1f MiB, peak %.1f MiB, %d pause(s)", double(baseline) / MiB, double(peak) / MiB,
           g_pauses.load() - pausesBefore);
     QCOMPARE(counter.outOfOrder, 0);
-    QVERIFY2(peak - baseline < 64 * MiB,
-             qPrintable(QStringLiteral("peak RSS grew by %1 MiB").arg((peak - baseline) / MiB)));
+    QRB_VERIFY_MEMORY_GROWTH(peak, baseline, 64 * MiB);
     QVERIFY(g_pauses.load() > pausesBefore);
 }
 
@@ -358,8 +385,7 @@ void tst_InboundFlow::slowConsumerStaysBounded()
     const qint64 peak = peakRss();
     qInfo("slow consumer: baseline %.1f MiB, peak %.1f MiB, %d pause(s)", double(baseline) / MiB,
           double(peak) / MiB, g_pauses.load() - pausesBefore);
-    QVERIFY2(peak - baseline < 24 * MiB,
-             qPrintable(QStringLiteral("peak RSS grew by %1 MiB").arg((peak - baseline) / MiB)));
+    QRB_VERIFY_MEMORY_GROWTH(peak, baseline, 24 * MiB);
     QVERIFY(g_pauses.load() > pausesBefore);
 }
 
@@ -396,7 +422,7 @@ void tst_InboundFlow::killWhilePausedFinishesEveryFutureOnce()
     const int pausesBefore = g_pauses.load();
     QFuture<QJsonValue> flood = bridge.sendCommand(
         QStringLiteral("emit"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flood")},
-                                            {QStringLiteral("count"), 2000000}});
+                                            {QStringLiteral("count"), floodEvents}});
     QFuture<QJsonValue> sleeper = bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 60000}});
     int finishes = 0;
     for (QFuture<QJsonValue> future : {flood, sleeper}) {
@@ -426,7 +452,7 @@ void tst_InboundFlow::destructionWhilePausedFinishesEveryFutureOnce()
     const int pausesBefore = g_pauses.load();
     QFuture<QJsonValue> flood = bridge->sendCommand(
         QStringLiteral("emit"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flood")},
-                                            {QStringLiteral("count"), 2000000}});
+                                            {QStringLiteral("count"), floodEvents}});
     QFuture<QJsonValue> sleeper = bridge->sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 60000}});
     int finishes = 0;
     for (QFuture<QJsonValue> future : {flood, sleeper}) {
@@ -458,7 +484,7 @@ void tst_InboundFlow::backendCrashWhilePausedIsNoticed()
     const int pausesBefore = g_pauses.load();
     QFuture<QJsonValue> flood = bridge.sendCommand(
         QStringLiteral("emit"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flood")},
-                                            {QStringLiteral("count"), 2000000}});
+                                            {QStringLiteral("count"), floodEvents}});
     QFuture<QJsonValue> sleeper = bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 60000}});
     QVERIFY2(busyUntilPaused(pausesBefore, 60000), "reading never paused");
     // The I/O thread writes this while reading is paused; the backend dies at once.
@@ -469,7 +495,7 @@ void tst_InboundFlow::backendCrashWhilePausedIsNoticed()
     QCOMPARE(errorOf(sleeper).code(), Code::ProcessExited);
     QCOMPARE(errorOf(flood).code(), Code::ProcessExited);
     QVERIFY(counter.received > 0);
-    QVERIFY(counter.received < 2000000);
+    QVERIFY(counter.received < floodEvents);
     QCOMPARE(counter.outOfOrder, 0);  // what was read before the crash all came, in order
 }
 
