@@ -51,6 +51,7 @@ struct QRustBridgeOptions
     /*! Bytes of lines parsed on the I/O thread but not yet taken by the
         bridge's thread above which the I/O thread stops reading, so a busy
         app thread pushes back on the backend. A single longer line (up to
-        maxPayloadSize) is still read whole. */
+        maxPayloadSize) is still read whole. Reading also stops above 64 Ki
+        waiting messages, whatever their size. */
     qint64 inboundHighWaterMark = 16 * 1024 * 1024;
 };
