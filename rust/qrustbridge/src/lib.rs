@@ -110,6 +110,7 @@ mod context;
 mod events;
 mod framing;
 mod handler;
+mod lane;
 mod listener;
 mod outbox;
 mod server;

@@ -14,7 +14,6 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::runtime::Runtime;
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::connection::{serve_connection, Shared};
@@ -404,7 +403,7 @@ impl Server {
             max_in_flight: self.max_in_flight as u32,
             max_queued: self.max_queued as u32,
             max_output_bytes: self.max_output_bytes,
-            blocking_slots: Arc::new(Semaphore::new(self.max_blocking_threads)),
+            lane: crate::lane::Lane::new(self.max_blocking_threads),
             hub: self.hub,
         });
         (shared, self.shutdown, self.handle_signals)
