@@ -225,10 +225,11 @@ impl Server {
     }
 
     /// Synchronous handlers that may run at once, over all connections
-    /// (default [`DEFAULT_MAX_BLOCKING_THREADS`]): each occupies a thread of
-    /// the blocking pool while it runs. More wait for a slot (still
-    /// cancellable). Slow or waiting work belongs in async handlers, which
-    /// cost no thread. Values below 1 are treated as 1.
+    /// (default [`DEFAULT_MAX_BLOCKING_THREADS`]): each occupies a worker
+    /// thread of the blocking pool while it runs. More wait in a queue; one
+    /// cancelled meanwhile is answered `cancelled` when its turn comes,
+    /// without running. Slow or waiting work belongs in async handlers,
+    /// which cost no thread. Values below 1 are treated as 1.
     pub fn max_blocking_threads(mut self, threads: usize) -> Server {
         self.max_blocking_threads = threads.max(1);
         self
