@@ -318,6 +318,22 @@ impl Server {
         self.register(method.into(), true, Run::Blocking(Box::new(f)))
     }
 
+    /// A synchronous streaming handler with typed params and result,
+    /// converted like in [`typed_handler`](Self::typed_handler); chunks are
+    /// any `Serialize` value passed to [`Context::send_chunk`].
+    pub fn typed_stream_handler<P, R>(
+        self,
+        method: impl Into<String>,
+        f: impl Fn(P, &Context) -> Result<R, String> + Send + Sync + 'static,
+    ) -> Server
+    where
+        P: DeserializeOwned,
+        R: Serialize,
+    {
+        let wrapped = move |params: Value, ctx: &Context| -> Reply { serialize_result(f(deserialize_params(params)?, ctx)?) };
+        self.register(method.into(), true, Run::Blocking(Box::new(wrapped)))
+    }
+
     /// Registers an async handler: `f` gets the params and an owned
     /// [`Context`] and returns a future, which runs as a task on the
     /// runtime's workers. When the request is cancelled (by the client, at
@@ -371,6 +387,24 @@ impl Server {
         Fut: Future<Output = Result<Value, String>> + Send + 'static,
     {
         let boxed = move |params: Value, ctx: Context| -> BoxReply { Box::pin(f(params, ctx)) };
+        self.register(method.into(), true, Run::Async(Box::new(boxed)))
+    }
+
+    /// The typed variant of [`async_stream_handler`](Self::async_stream_handler).
+    pub fn async_typed_stream_handler<P, R, F, Fut>(self, method: impl Into<String>, f: F) -> Server
+    where
+        P: DeserializeOwned,
+        R: Serialize,
+        F: Fn(P, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, String>> + Send + 'static,
+    {
+        let boxed = move |params: Value, ctx: Context| -> BoxReply {
+            let fut = match deserialize_params::<P>(params) {
+                Ok(typed) => f(typed, ctx),
+                Err(e) => return Box::pin(async move { Err(e) }),
+            };
+            Box::pin(async move { serialize_result(fut.await?) })
+        };
         self.register(method.into(), true, Run::Async(Box::new(boxed)))
     }
 
