@@ -121,8 +121,7 @@ fn main() {
         .handler("abort", |_, _| std::process::abort())
         .handler("panic", |p, _| panic!("{}", p["message"].as_str().unwrap_or("requested panic")))
         .handler("big", |p, _| Ok(Value::String("x".repeat(p["bytes"].as_u64().unwrap_or(0) as usize))))
-        .async_stream_handler("count", |p, ctx| async move {
-            let p: CountParams = serde_json::from_value(p).map_err(|e| format!("invalid params: {}", e))?;
+        .async_typed_stream_handler("count", |p: CountParams, ctx| async move {
             let delay = Duration::from_millis(p.delay_ms);
             for i in 0..p.n {
                 if i > 0 && !delay.is_zero() {

@@ -37,6 +37,7 @@ use crate::context::Context;
 use crate::events::Hub;
 use crate::framing::{Frame, LineReader};
 use crate::handler::{Handler, Reply, Run};
+use crate::lane::Lane;
 use crate::outbox::Outbox;
 use crate::util::{lock, panic_message};
 use crate::wire;
@@ -56,10 +57,15 @@ pub(crate) struct Shared {
     pub max_in_flight: u32,
     pub max_queued: u32,
     pub max_output_bytes: usize,
-    /// Slots for synchronous handlers, shared by every connection, so that
-    /// they never pile up inside the runtime's blocking pool.
-    pub blocking_slots: Arc<Semaphore>,
+    /// Where synchronous handlers run, shared by every connection.
+    pub lane: Lane,
     pub hub: Arc<Hub>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        self.lane.close();
+    }
 }
 
 /// Per-connection state.
@@ -102,7 +108,6 @@ struct Ticket {
     token: CancelToken,
     _admitted: OwnedSemaphorePermit,
     running: Option<OwnedSemaphorePermit>,
-    blocking: Option<OwnedSemaphorePermit>,
 }
 
 impl Drop for Ticket {
@@ -296,7 +301,6 @@ impl Conn {
             token,
             _admitted: admitted,
             running: None,
-            blocking: None,
         };
         dispatch(ticket, job);
         true
@@ -355,36 +359,19 @@ impl Conn {
     }
 }
 
-/// Starts an admitted request: at once when slots are free, else in a task
-/// that waits for them (and answers `cancelled` if cancelled meanwhile).
+/// Starts an admitted request: at once when a slot is free, else in a task
+/// that waits for one (and answers `cancelled` if cancelled meanwhile).
 fn dispatch(mut ticket: Ticket, job: Job) {
-    let blocking = matches!(job.handler.run, Run::Blocking(_));
     if let Ok(p) = ticket.conn.running.clone().try_acquire_owned() {
         ticket.running = Some(p);
-        if !blocking {
-            start(ticket, job);
-            return;
-        }
-        if let Ok(p) = ticket.conn.shared.blocking_slots.clone().try_acquire_owned() {
-            ticket.blocking = Some(p);
-            start(ticket, job);
-            return;
-        }
+        start(ticket, job);
+        return;
     }
     tokio::spawn(async move {
-        if ticket.running.is_none() {
-            let running = ticket.conn.running.clone();
-            match wait_or_cancel(running, &ticket.token).await {
-                Some(p) => ticket.running = Some(p),
-                None => return answer_cancelled(ticket).await,
-            }
-        }
-        if blocking {
-            let slots = ticket.conn.shared.blocking_slots.clone();
-            match wait_or_cancel(slots, &ticket.token).await {
-                Some(p) => ticket.blocking = Some(p),
-                None => return answer_cancelled(ticket).await,
-            }
+        let running = ticket.conn.running.clone();
+        match wait_or_cancel(running, &ticket.token).await {
+            Some(p) => ticket.running = Some(p),
+            None => return answer_cancelled(ticket).await,
         }
         start(ticket, job);
     });
@@ -407,7 +394,10 @@ fn start(ticket: Ticket, job: Job) {
     let ctx = Context::new(id, handler.name.clone(), ticket.token.clone(), ticket.conn.outbox.clone(), handler.streaming);
     if matches!(handler.run, Run::Blocking(_)) {
         {
-            tokio::task::spawn_blocking(move || {
+            let lane = ticket.conn.shared.lane.clone();
+            // A request cancelled while queued here is answered when its
+            // turn comes, without running.
+            lane.submit(Box::new(move || {
                 let reply = if ctx.is_cancelled() {
                     Err("cancelled".to_owned())
                 } else {
@@ -420,7 +410,7 @@ fn start(ticket: Ticket, job: Job) {
                 };
                 ticket.conn.outbox.push_blocking(reply_line(ctx.id(), reply), None);
                 drop(ticket);
-            });
+            }));
         }
     } else {
         {

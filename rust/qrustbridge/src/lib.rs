@@ -56,9 +56,9 @@
 //!   writes and flushes when it runs out of work;
 //! * every request runs on its own: **async handlers** as tasks on the
 //!   worker threads (thousands cost no thread), **synchronous handlers**
-//!   on the blocking pool, at most
-//!   [`max_blocking_threads`](Server::max_blocking_threads) at once over
-//!   all connections.
+//!   on tokio's blocking pool: a lane of at most
+//!   [`max_blocking_threads`](Server::max_blocking_threads) workers shared
+//!   by all connections, taking calls from one queue.
 //!
 //! Responses of different requests may come back in any order; chunks and
 //! events sent by one handler keep their order and precede its response.
@@ -68,7 +68,9 @@
 //! * At most [`max_in_flight`](Server::max_in_flight) requests of a
 //!   connection run at once; up to [`max_queued`](Server::max_queued) more
 //!   wait for a slot, still cancellable (a cancelled waiting request is
-//!   answered `cancelled` at once, without running). When both are used
+//!   answered `cancelled` at once, without running; a synchronous request
+//!   queued for a blocking worker is answered `cancelled` when its turn
+//!   comes). When both are used
 //!   up, the reader stops reading: the client's writes then block, which
 //!   is the backpressure.
 //! * Output is bounded by [`max_output_bytes`](Server::max_output_bytes)
@@ -110,6 +112,7 @@ mod context;
 mod events;
 mod framing;
 mod handler;
+mod lane;
 mod listener;
 mod outbox;
 mod server;

@@ -14,7 +14,6 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::runtime::Runtime;
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::connection::{serve_connection, Shared};
@@ -226,10 +225,11 @@ impl Server {
     }
 
     /// Synchronous handlers that may run at once, over all connections
-    /// (default [`DEFAULT_MAX_BLOCKING_THREADS`]): each occupies a thread of
-    /// the blocking pool while it runs. More wait for a slot (still
-    /// cancellable). Slow or waiting work belongs in async handlers, which
-    /// cost no thread. Values below 1 are treated as 1.
+    /// (default [`DEFAULT_MAX_BLOCKING_THREADS`]): each occupies a worker
+    /// thread of the blocking pool while it runs. More wait in a queue; one
+    /// cancelled meanwhile is answered `cancelled` when its turn comes,
+    /// without running. Slow or waiting work belongs in async handlers,
+    /// which cost no thread. Values below 1 are treated as 1.
     pub fn max_blocking_threads(mut self, threads: usize) -> Server {
         self.max_blocking_threads = threads.max(1);
         self
@@ -318,6 +318,22 @@ impl Server {
         self.register(method.into(), true, Run::Blocking(Box::new(f)))
     }
 
+    /// A synchronous streaming handler with typed params and result,
+    /// converted like in [`typed_handler`](Self::typed_handler); chunks are
+    /// any `Serialize` value passed to [`Context::send_chunk`].
+    pub fn typed_stream_handler<P, R>(
+        self,
+        method: impl Into<String>,
+        f: impl Fn(P, &Context) -> Result<R, String> + Send + Sync + 'static,
+    ) -> Server
+    where
+        P: DeserializeOwned,
+        R: Serialize,
+    {
+        let wrapped = move |params: Value, ctx: &Context| -> Reply { serialize_result(f(deserialize_params(params)?, ctx)?) };
+        self.register(method.into(), true, Run::Blocking(Box::new(wrapped)))
+    }
+
     /// Registers an async handler: `f` gets the params and an owned
     /// [`Context`] and returns a future, which runs as a task on the
     /// runtime's workers. When the request is cancelled (by the client, at
@@ -374,6 +390,24 @@ impl Server {
         self.register(method.into(), true, Run::Async(Box::new(boxed)))
     }
 
+    /// The typed variant of [`async_stream_handler`](Self::async_stream_handler).
+    pub fn async_typed_stream_handler<P, R, F, Fut>(self, method: impl Into<String>, f: F) -> Server
+    where
+        P: DeserializeOwned,
+        R: Serialize,
+        F: Fn(P, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, String>> + Send + 'static,
+    {
+        let boxed = move |params: Value, ctx: Context| -> BoxReply {
+            let fut = match deserialize_params::<P>(params) {
+                Ok(typed) => f(typed, ctx),
+                Err(e) => return Box::pin(async move { Err(e) }),
+            };
+            Box::pin(async move { serialize_result(fut.await?) })
+        };
+        self.register(method.into(), true, Run::Async(Box::new(boxed)))
+    }
+
     fn register(mut self, method: String, streaming: bool, run: Run) -> Server {
         let handler = Handler { name: Arc::from(method.as_str()), streaming, run };
         self.handlers.insert(method, Arc::new(handler));
@@ -404,7 +438,7 @@ impl Server {
             max_in_flight: self.max_in_flight as u32,
             max_queued: self.max_queued as u32,
             max_output_bytes: self.max_output_bytes,
-            blocking_slots: Arc::new(Semaphore::new(self.max_blocking_threads)),
+            lane: crate::lane::Lane::new(self.max_blocking_threads),
             hub: self.hub,
         });
         (shared, self.shutdown, self.handle_signals)

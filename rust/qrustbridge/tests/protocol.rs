@@ -341,3 +341,42 @@ fn end_of_input_cancels_requests_that_outlive_the_shutdown_timeout() {
     assert_eq!(rest, vec![err("s", "cancelled")]);
     assert!(took < Duration::from_secs(2), "took {:?}", took);
 }
+
+#[derive(Deserialize)]
+struct Upto {
+    n: u32,
+}
+
+#[test]
+fn typed_stream_handlers_sync_and_async() {
+    let server = Server::new()
+        .handle_signals(false)
+        .typed_stream_handler("upto", |p: Upto, ctx| {
+            for i in 0..p.n {
+                ctx.send_chunk(i);
+            }
+            Ok(Sum { sum: i64::from(p.n) })
+        })
+        .async_typed_stream_handler("upto_async", |p: Upto, ctx| async move {
+            for i in 0..p.n {
+                ctx.send_chunk_async(i).await;
+            }
+            Ok(p.n)
+        });
+    let mut c = Client::start(server);
+    c.expect_ready();
+    c.send("a", "upto", json!({"n": 3}));
+    for i in 0..3 {
+        assert_eq!(c.recv(), json!({"id": "a", "stream": true, "data": i}));
+    }
+    assert_eq!(c.recv(), ok("a", json!({"sum": 3})));
+    c.send("b", "upto_async", json!({"n": 2}));
+    for i in 0..2 {
+        assert_eq!(c.recv(), json!({"id": "b", "stream": true, "data": i}));
+    }
+    assert_eq!(c.recv(), ok("b", json!(2)));
+    c.send("c", "upto_async", json!({"n": "x"}));
+    let v = c.recv();
+    assert!(v["error"].as_str().unwrap().starts_with("invalid params: "), "{}", v);
+    c.finish();
+}
