@@ -37,6 +37,8 @@ packages=(
   librust-libc-dev librust-signal-hook-dev
   librust-tokio-dev librust-tokio-util-dev librust-log-dev librust-futures-dev
   librust-thiserror-dev librust-syn-dev librust-quote-dev librust-proc-macro2-dev
+  # trixie's librust-thiserror-dev is 2.x; a `thiserror = "1"` needs this one
+  librust-thiserror-1-dev
 )
 
 # Every registry dependency named in rust/*/Cargo.toml (plain, dev, build,

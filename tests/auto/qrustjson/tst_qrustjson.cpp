@@ -5,6 +5,7 @@
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QPoint>
+#include <QtCore/QTimeZone>
 #include <QtTest/QtTest>
 
 #include <functional>
@@ -152,6 +153,26 @@ using Check = std::function<QString()>;
 Q_DECLARE_METATYPE(Check)
 
 namespace {
+
+// Qt 6.8 deprecates the QDateTime constructors taking a Qt::TimeSpec (a
+// -Werror build stops); their QTimeZone replacements came with Qt 6.5.
+QDateTime utcDateTime(QDate date, QTime time)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    return QDateTime(date, time, QTimeZone::UTC);
+#else
+    return QDateTime(date, time, Qt::UTC);
+#endif
+}
+
+QDateTime offsetDateTime(QDate date, QTime time, int secondsAheadOfUtc)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    return QDateTime(date, time, QTimeZone::fromSecondsAheadOfUtc(secondsAheadOfUtc));
+#else
+    return QDateTime(date, time, Qt::OffsetFromUTC, secondsAheadOfUtc);
+#endif
+}
 
 QByteArray compact(const QJsonValue &value)
 {
@@ -329,8 +350,8 @@ void tst_QRustJson::everySupportedTypeRoundTrips_data()
     QTest::newRow("QVariantMap") << roundTrip(QVariantMap{{QStringLiteral("a"), qlonglong(1)}, {QStringLiteral("b"), QVariantList{QVariant::fromValue(nullptr)}}},
                                               R"({"a":1,"b":[null]})");
     QTest::newRow("QVariantHash") << roundTrip(QVariantHash{{QStringLiteral("k"), QStringLiteral("v")}}, R"({"k":"v"})");
-    QTest::newRow("QDateTime UTC") << roundTrip(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 678), Qt::UTC), R"("2024-01-02T03:04:05.678Z")");
-    QTest::newRow("QDateTime offset") << roundTrip(QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5), Qt::OffsetFromUTC, 3600), R"("2024-01-02T03:04:05.000+01:00")");
+    QTest::newRow("QDateTime UTC") << roundTrip(utcDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 678)), R"("2024-01-02T03:04:05.678Z")");
+    QTest::newRow("QDateTime offset") << roundTrip(offsetDateTime(QDate(2024, 1, 2), QTime(3, 4, 5), 3600), R"("2024-01-02T03:04:05.000+01:00")");
     QTest::newRow("QDateTime invalid") << roundTrip(QDateTime(), "null");
     QTest::newRow("QDate") << roundTrip(QDate(2024, 2, 29), R"("2024-02-29")");
     QTest::newRow("QDate invalid") << roundTrip(QDate(), "null");
@@ -340,7 +361,7 @@ void tst_QRustJson::everySupportedTypeRoundTrips_data()
     QTest::newRow("QUuid") << roundTrip(QUuid(QStringLiteral("67e55044-10b1-426f-9247-bb680e5fe0c8")), R"("67e55044-10b1-426f-9247-bb680e5fe0c8")");
     QTest::newRow("QUuid nil") << roundTrip(QUuid(), R"("00000000-0000-0000-0000-000000000000")");
     QTest::newRow("gadget string-coded properties") << roundTrip(
-        Stamp{QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 6), Qt::UTC), QDate(2024, 1, 2), QTime(3, 4, 5),
+        Stamp{utcDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 6)), QDate(2024, 1, 2), QTime(3, 4, 5),
               QUrl(QStringLiteral("file:///tmp/x")), QUuid(QStringLiteral("67e55044-10b1-426f-9247-bb680e5fe0c8"))},
         R"({"at":"2024-01-02T03:04:05.006Z","day":"2024-01-02","time":"03:04:05.000","link":"file:///tmp/x",)"
         R"("id":"67e55044-10b1-426f-9247-bb680e5fe0c8"})");
@@ -628,9 +649,9 @@ void tst_QRustJson::dateTimeReadsOtherIso8601Forms()
 {
     // chrono writes microseconds; Qt keeps milliseconds (rounded).
     QCOMPARE(qRustFromJson<QDateTime>(parse(R"("2024-01-02T03:04:05.678901Z")")),
-             QDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 679), Qt::UTC));
+             utcDateTime(QDate(2024, 1, 2), QTime(3, 4, 5, 679)));
     QCOMPARE(qRustFromJson<QDateTime>(parse(R"("2024-01-02T03:04:05+02:00")")).toMSecsSinceEpoch(),
-             QDateTime(QDate(2024, 1, 2), QTime(1, 4, 5), Qt::UTC).toMSecsSinceEpoch());
+             utcDateTime(QDate(2024, 1, 2), QTime(1, 4, 5)).toMSecsSinceEpoch());
     QCOMPARE(qRustFromJson<QUuid>(parse(R"("{67e55044-10b1-426f-9247-bb680e5fe0c8}")")),
              QUuid(QStringLiteral("67e55044-10b1-426f-9247-bb680e5fe0c8")));
 }
