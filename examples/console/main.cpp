@@ -7,6 +7,7 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QFileInfo>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
 #include <QtCore/QFutureWatcher>
@@ -127,7 +128,10 @@ int main(int argc, char *argv[])
 
     QRustBridgeOptions options;
     options.binaryName = QStringLiteral("demo-backend");
-    options.binaryPath = parser.value(backendOption);
+    // A path typed on the command line means the working directory; the
+    // library never resolves against it by itself, so make it absolute here.
+    if (parser.isSet(backendOption))
+        options.binaryPath = QFileInfo(parser.value(backendOption)).absoluteFilePath();
     options.envVarName = QStringLiteral("QRUSTBRIDGE_DEMO_BACKEND");
 #ifdef DEMO_BACKEND_DIR
     options.localPaths << QStringLiteral(DEMO_BACKEND_DIR);

@@ -1,5 +1,6 @@
 #include "backendcontroller.h"
 
+#include <QtCore/QFileInfo>
 #include <QtCore/QPromise>
 #include <QtCore/QTimer>
 
@@ -9,7 +10,10 @@ QRustBridgeOptions BackendController::demoBackendOptions(const QString &explicit
 {
     QRustBridgeOptions options;
     options.binaryName = QStringLiteral("demo-backend");
-    options.binaryPath = explicitPath;
+    // A path from the command line means the working directory; the library
+    // never resolves against it by itself, so make it absolute here.
+    if (!explicitPath.isEmpty())
+        options.binaryPath = QFileInfo(explicitPath).absoluteFilePath();
     options.envVarName = QStringLiteral("QRUSTBRIDGE_DEMO_BACKEND");
 #ifdef DEMO_BACKEND_DIR
     options.localPaths << QStringLiteral(DEMO_BACKEND_DIR);

@@ -19,6 +19,8 @@
 
 #include "benchcommon.h"
 
+#include <QtCore/QFileInfo>
+
 #include <QRustBridge/QRustBridge>
 
 #include <QtCore/QCoreApplication>
@@ -118,7 +120,7 @@ int main(int argc, char **argv)
 
     QRustBridgeOptions options;
     options.binaryName = QStringLiteral("demo-backend");
-    options.binaryPath = QString::fromStdString(args.backend);
+    options.binaryPath = QFileInfo(QString::fromStdString(args.backend)).absoluteFilePath();
     options.requestTimeoutMs = 600000;        // the benchmark's own timeout decides
     options.maxPayloadSize = bench::kMaxPayload;  // the 50 MiB `big` reply line is a bit over 50 MiB
     QObject context;  // the receiver of every continuation, like a widget would be
