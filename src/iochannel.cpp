@@ -58,12 +58,6 @@ void IoChannel::clearOutbound()
     m_outboundWakePending = false;
 }
 
-std::size_t IoChannel::outboundSize() const
-{
-    Lock lock(m_mutex);
-    return m_outbound.size();
-}
-
 void IoChannel::setInboundLimits(qint64 maxBytes, std::size_t maxCount)
 {
     Lock lock(m_mutex);

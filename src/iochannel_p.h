@@ -44,7 +44,6 @@ public:
     std::vector<IoCommand> takeCommands();
     // Either thread: drops unsent requests (their pending entries fail elsewhere).
     void clearOutbound();
-    std::size_t outboundSize() const;
 
     // Inbound flow control: above either limit the I/O thread stops reading.
     // Set once, by the I/O thread's worker before the thread starts.

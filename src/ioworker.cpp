@@ -5,7 +5,7 @@
 #include "messagecodec_p.h"
 #include "protocoltrace_p.h"
 
-#include <QRustBridge/qrustbridge.h>
+#include "tr_p.h"
 #include <QRustBridge/qrustbridgeoptions.h>
 #include <QRustBridge/qruststdiotransport.h>
 #include <QRustBridge/qrusttransport.h>
@@ -162,7 +162,7 @@ void IoWorker::writePending()
                 failure.id = request.id;
                 failure.setError(QRustBridgeError(
                     QRustBridgeError::Code::PayloadTooLarge,
-                    QRustBridge::tr("the request is larger than maxPayloadSize (%1 bytes); nothing was sent")
+                    QRustBridgeTr::tr("the request is larger than maxPayloadSize (%1 bytes); nothing was sent")
                         .arg(maxPayload),
                     request.method, MessageCodec::requestIdString(request.id)));
                 report(std::move(failure));

@@ -1,6 +1,7 @@
 #include "jsonwriter_p.h"
 
 #include "largebuffer_p.h"
+#include "plainbytes_p.h"
 
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
@@ -10,6 +11,8 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+
+#include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -155,29 +158,20 @@ private:
         char *limit = nullptr;
         char *dst = appendRoom(out, (end - p) + 1, limit);
         while (true) {
-#if defined(__SSE2__)
-            // Sixteen plain bytes at a time (a 50 MiB string is mostly this loop).
-            while (end - p >= 16) {
-                const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-                // Signed: UTF-8 bytes from 0x80 up are negative, so they stop the
-                // run too, and are copied one by one below.
-                const __m128i special = _mm_or_si128(
-                    _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')),
-                                 _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))),
-                    _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('?')),
-                                 _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20))));
-                if (_mm_movemask_epi8(special))
-                    break;
-                _mm_storeu_si128(reinterpret_cast<__m128i *>(dst), bytes);
-                p += 16;
-                dst += 16;
-            }
-#endif
-            while (p != end && (uchar(*p) >= 0x80 || (isPlainJsonChar(uchar(*p)) && *p != '?')))
+            // The bulk of a long string: plain ASCII, copied as it is.
+            const qsizetype run = plainAsciiRun(p, end, '?');
+            std::memcpy(dst, p, size_t(run));
+            p += run;
+            dst += run;
+            // Then DEL and UTF-8 bytes (from 0x80 up), also copied as they are.
+            while (p != end && uchar(*p) >= 0x7f)
                 *dst++ = *p++;
             if (p == end)
                 break;
-            const char c = *p++;
+            const char c = *p;
+            if (c != '?' && isPlainJsonChar(uchar(c)))
+                continue;  // plain ASCII again after the UTF-8
+            ++p;
             if (c == '?') {
                 m_refused = true;
                 break;

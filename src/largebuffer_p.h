@@ -6,7 +6,7 @@
 // big request being encoded) cheaply. Two costs dominate there, both
 // measured in docs/benchmarks.md: QByteArray::append() grows by copying the
 // old contents into a fresh block, and every fresh 4 KiB page costs a page
-// fault when first written (about 12 µs each on the virtual machines here).
+// fault when first written.
 namespace LargeBuffer {
 
 // Makes room for at least `extra` more bytes after buffer.size(): grows the

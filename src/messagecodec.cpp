@@ -1,18 +1,16 @@
 #include "messagecodec_p.h"
 
 #include "jsonwriter_p.h"
-
-#include <QRustBridge/qrustbridge.h>
+#include "plainbytes_p.h"
+#include "tr_p.h"
 
 #include <QtCore/QtAlgorithms>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace {
 
@@ -48,37 +46,14 @@ bool skipLiteral(const char *&p, const char *end, const char *literal, std::size
     return true;
 }
 
-// Length of the run of bytes from `p` that a JSON string holds as they are
-// and Qt's parser keeps byte for byte: printable ASCII except quote and backslash.
-qsizetype plainByteRun(const char *p, const char *end)
-{
-    const char *const start = p;
-#if defined(__SSE2__)
-    while (end - p >= 16) {
-        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-        // Signed: bytes from 0x80 up are negative, so not above 0x1f.
-        const __m128i bad = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))),
-            _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7f)),
-                         _mm_andnot_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(0x1f)), _mm_set1_epi8(-1))));
-        const int mask = _mm_movemask_epi8(bad);
-        if (mask)
-            return (p - start) + qCountTrailingZeroBits(uint(mask));
-        p += 16;
-    }
-#endif
-    while (p != end && uchar(*p) >= 0x20 && uchar(*p) < 0x7f && *p != '"' && *p != '\\')
-        ++p;
-    return p - start;
-}
-
-// A string without escapes whose bytes are all plain (see plainByteRun), as
-// Latin-1: exactly what Qt's parser would produce, without a UTF-16 detour.
+// A string without escapes whose bytes are all plain (see plainAsciiRun), as
+// Latin-1: exactly what Qt's parser would produce, without a UTF-16 detour
+// (Qt's parser keeps these bytes byte for byte).
 bool parsePlainString(const char *&p, const char *end, QLatin1StringView &out)
 {
     if (p == end || *p != '"')
         return false;
-    const qsizetype length = plainByteRun(p + 1, end);
+    const qsizetype length = plainAsciiRun(p + 1, end, '"');
     const char *closing = p + 1 + length;
     if (closing == end || *closing != '"')
         return false;
@@ -266,7 +241,7 @@ bool MessageCodec::decode(const QByteArray &line, InboundMessage &out, QString &
     if (!success.isBool()) {
         out.kind = InboundMessage::Kind::RequestFailed;
         out.setError(QRustBridgeError(QRustBridgeError::Code::ProtocolError,
-                                      QRustBridge::tr("the backend's response has no boolean \"success\" field")));
+                                      QRustBridgeTr::tr("the backend's response has no boolean \"success\" field")));
         return true;
     }
     out.kind = InboundMessage::Kind::Response;

@@ -1,6 +1,6 @@
 #include "peercheck_p.h"
 
-#include <QRustBridge/qrustbridge.h>
+#include "tr_p.h"
 
 #if defined(Q_OS_LINUX)
 #include <sys/socket.h>
@@ -37,11 +37,11 @@ QString PeerCheck::problemWithPeer(qintptr fd, const QString &where, const QList
 #if defined(Q_OS_UNIX)
     uid_t uid = 0;
     if (!serverUid(int(fd), &uid))
-        return QRustBridge::tr("cannot tell which user runs the server on %1; refusing it").arg(where);
+        return QRustBridgeTr::tr("cannot tell which user runs the server on %1; refusing it").arg(where);
     const uid_t own = ::getuid();
     if (uid == own || uid == 0 || trustedUids.contains(uint(uid)))
         return QString();
-    return QRustBridge::tr("the server on %1 runs as uid %2, which is neither this process's user (uid %3) "
+    return QRustBridgeTr::tr("the server on %1 runs as uid %2, which is neither this process's user (uid %3) "
                            "nor root; add it to QRustSocketOptions::trustedServerUids to trust it")
         .arg(where).arg(uid).arg(own);
 #else

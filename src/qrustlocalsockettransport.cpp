@@ -1,10 +1,8 @@
 #include <QRustBridge/qrustlocalsockettransport.h>
 
-#include "logging_p.h"
-#include "socketclosed_p.h"
 #include "peercheck_p.h"
-
-#include <QRustBridge/qrustbridge.h>
+#include "sockettransportbase_p.h"
+#include "tr_p.h"
 
 #include <QtCore/QFile>
 #include <QtNetwork/QLocalSocket>
@@ -13,27 +11,19 @@
 #include <sys/un.h>
 #endif
 
-class QRustLocalSocketTransportPrivate
+class QRustLocalSocketTransportPrivate : public SocketTransportBase
 {
 public:
-    void fail(const QString &message);
-    void read();
+    using SocketTransportBase::SocketTransportBase;
 
-    QRustLocalSocketTransport *q = nullptr;
-    QString path;
     QList<uint> trustedServerUids;
     QLocalSocket *socket = nullptr;
-    bool opened = false;
-    bool finished = false;
-    bool readingPaused = false;
 };
 
 QRustLocalSocketTransport::QRustLocalSocketTransport(const QString &socketPath, QObject *parent)
     : QRustTransport(parent)
-    , d(std::make_unique<QRustLocalSocketTransportPrivate>())
+    , d(std::make_unique<QRustLocalSocketTransportPrivate>(this, socketPath))
 {
-    d->q = this;
-    d->path = socketPath;
 }
 
 QRustLocalSocketTransport::~QRustLocalSocketTransport() = default;
@@ -50,7 +40,7 @@ QString QRustLocalSocketTransport::pathProblem(const QString &path)
     const qsizetype limit = sizeof(sockaddr_un::sun_path) - 1;
     const qsizetype length = QFile::encodeName(path).size();
     if (length > limit)
-        return QRustBridge::tr("socket path is %1 bytes long; this platform allows at most %2: %3")
+        return QRustBridgeTr::tr("socket path is %1 bytes long; this platform allows at most %2: %3")
             .arg(length).arg(limit).arg(path);
 #else
     Q_UNUSED(path)
@@ -60,40 +50,30 @@ QString QRustLocalSocketTransport::pathProblem(const QString &path)
 
 void QRustLocalSocketTransport::open()
 {
-    const QString problem = pathProblem(d->path);
+    const QString problem = pathProblem(d->where());
     if (!problem.isEmpty()) {
         d->fail(problem);
         return;
     }
     d->socket = new QLocalSocket(this);
     QLocalSocket *socket = d->socket;
-    socket->setReadBufferSize(socketReadBufferSize);
+    socket->setReadBufferSize(SocketTransportBase::readBufferSize);
+    d->attach(socket);
     connect(socket, &QLocalSocket::connected, this, [this, socket] {
-        const QString refused = PeerCheck::problemWithPeer(socket->socketDescriptor(), d->path,
-                                                                 d->trustedServerUids);
+        const QString refused = PeerCheck::problemWithPeer(socket->socketDescriptor(), d->where(),
+                                                           d->trustedServerUids);
         if (!refused.isEmpty()) {
             socket->abort();
             d->fail(refused);
             return;
         }
-        d->opened = true;
-        Q_EMIT opened();
+        d->markOpened();
     });
     connect(socket, &QLocalSocket::errorOccurred, this, [this, socket](QLocalSocket::LocalSocketError error) {
-        if (!d->opened)
-            d->fail(QRustBridge::tr("cannot connect to %1: %2").arg(d->path, socket->errorString()));
-        else if (error != QLocalSocket::PeerClosedError)
-            qCDebug(lcQRustBridge) << "socket error" << error << socket->errorString();
+        d->socketError(socket->errorString(), error == QLocalSocket::PeerClosedError);
     });
-    connect(socket, &QLocalSocket::disconnected, this, [this, socket] {
-        if (!d->opened || d->finished)
-            return;
-        d->finished = true;
-        reportSocketClosed(this, socket, d->path);
-    });
-    connect(socket, &QLocalSocket::bytesWritten, this, &QRustTransport::bytesWritten);
-    connect(socket, &QLocalSocket::readyRead, this, [this] { d->read(); });
-    socket->connectToServer(d->path);
+    connect(socket, &QLocalSocket::disconnected, this, [this] { d->socketDisconnected(); });
+    socket->connectToServer(d->where());
 }
 
 void QRustLocalSocketTransport::close()
@@ -104,7 +84,7 @@ void QRustLocalSocketTransport::close()
 
 bool QRustLocalSocketTransport::write(const QByteArray &data)
 {
-    if (!d->socket || d->socket->state() != QLocalSocket::ConnectedState)
+    if (!d->isOpened() || !d->socket || d->socket->state() != QLocalSocket::ConnectedState)
         return false;
     return d->socket->write(data) == data.size();
 }
@@ -116,24 +96,5 @@ qint64 QRustLocalSocketTransport::bytesToWrite() const
 
 void QRustLocalSocketTransport::setReadingPaused(bool paused)
 {
-    // Qt stops reading the socket once its bounded buffer is full, so the
-    // kernel's buffers fill and the server waits.
-    d->readingPaused = paused;
-    // What Qt buffered while paused gets no new readyRead().
-    if (!paused && d->socket)
-        QMetaObject::invokeMethod(this, [this] { d->read(); }, Qt::QueuedConnection);
-}
-
-void QRustLocalSocketTransportPrivate::read()
-{
-    if (!readingPaused && socket)
-        deliverSocketData(q, socket);
-}
-
-void QRustLocalSocketTransportPrivate::fail(const QString &message)
-{
-    if (finished)
-        return;
-    finished = true;
-    Q_EMIT q->openFailed(QRustBridgeError(QRustBridgeError::Code::StartFailed, message));
+    d->setReadingPaused(paused);
 }

@@ -2,7 +2,7 @@
 
 #include "logging_p.h"
 
-#include <QRustBridge/qrustbridge.h>
+#include "tr_p.h"
 #include <QRustBridge/qrustlinescanner.h>
 
 #include <QtCore/QTimer>
@@ -91,7 +91,7 @@ void QRustStdioTransport::open()
         const QString why = QString::fromLocal8Bit(::strerror(errno));
         QMetaObject::invokeMethod(this, [this, d, why] {
             Q_EMIT openFailed(QRustBridgeError(QRustBridgeError::Code::StartFailed,
-                                               QRustBridge::tr("could not start %1: %2").arg(d->m_program, why)));
+                                               QRustBridgeTr::tr("could not start %1: %2").arg(d->m_program, why)));
         }, Qt::QueuedConnection);
         return;
     }
@@ -305,8 +305,8 @@ void QRustStdioTransportPrivate::onFinished(int exitCode, QProcess::ExitStatus s
     readStandardError(true);
     Q_EMIT q->processFinished(exitCode, status);
     const QString why = status == QProcess::CrashExit
-        ? QRustBridge::tr("the backend crashed")
-        : QRustBridge::tr("the backend exited with code %1").arg(exitCode);
+        ? QRustBridgeTr::tr("the backend crashed")
+        : QRustBridgeTr::tr("the backend exited with code %1").arg(exitCode);
     Q_EMIT q->closed(QRustBridgeError(QRustBridgeError::Code::ProcessExited, why));
 }
 
@@ -314,7 +314,7 @@ void QRustStdioTransportPrivate::onErrorOccurred(QProcess::ProcessError error)
 {
     if (error == QProcess::FailedToStart && !m_started) {
         Q_EMIT q->openFailed(QRustBridgeError(QRustBridgeError::Code::StartFailed,
-                                           QRustBridge::tr("could not start %1: %2")
+                                           QRustBridgeTr::tr("could not start %1: %2")
                                                .arg(m_program, m_process->errorString())));
         return;
     }

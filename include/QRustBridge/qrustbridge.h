@@ -122,7 +122,10 @@ public:
     */
     QRustStream *sendCommandStreaming(const QString &method, const QJsonValue &params = {});
 
-    /*! Typed request, see docs/typed-commands.md. Defined in qrusttypedcommand.h. */
+    /*!
+        Typed request, see docs/typed-commands.md. Defined in
+        qrusttypedcommand.h: include it (or <QRustBridge/QRustBridge>) to call this.
+    */
     template <typename Command>
     QFuture<typename Command::Result> send(const typename Command::Params &params);
 
@@ -178,5 +181,3 @@ private:
     friend class QRustBridgePrivate;
     std::unique_ptr<QRustBridgePrivate> d;
 };
-
-#include <QRustBridge/qrusttypedcommand.h>

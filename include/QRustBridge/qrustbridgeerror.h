@@ -30,7 +30,7 @@ public:
         Disconnected,    //!< The socket connection was lost or closed.
         Cancelled,       //!< The request was cancelled.
         ProtocolError,   //!< The backend sent something that does not fit the protocol or the typed result.
-        WriteFailed,     //!< The transport refused the write.
+        WriteFailed,     //!< Reserved for a transport refusing a write; not produced today (the connection's end fails the requests instead, see docs/error-codes.md). Kept so the values that follow stay stable.
         BinaryNotFound,  //!< No executable backend was found.
         StartFailed,     //!< The backend could not be started or connected to.
         ReadyTimeout,    //!< The ready event did not arrive within readyTimeoutMs.

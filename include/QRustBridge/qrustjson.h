@@ -1,22 +1,16 @@
 #pragma once
 
+#include <QRustBridge/qrustbridge_export.h>
 #include <QRustBridge/qrustbridgeerror.h>
 
-#include <QtCore/QAssociativeIterable>
-#include <QtCore/QCoreApplication>
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QList>
-#include <QtCore/QLocale>
 #include <QtCore/QMap>
-#include <QtCore/QMetaEnum>
-#include <QtCore/QMetaObject>
-#include <QtCore/QMetaProperty>
 #include <QtCore/QMetaType>
-#include <QtCore/QSequentialIterable>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 #include <QtCore/QUrl>
@@ -58,8 +52,9 @@
     starts with the path of the offending field, for example
     `result.items[2].name: expected a string, got number`.
     Messages are translated in the context "QRustBridge", the context of
-    QRustBridge::tr() (through QCoreApplication::translate(), since this
-    header is included by qrustbridge.h and cannot include it back).
+    QRustBridge::tr(). Only the templates live in this header; the code that
+    does not depend on \c T (paths, messages, Q_GADGET and Q_ENUM handling
+    by QMetaType) is compiled into the library.
 
     Integers: JSON numbers are doubles for most peers, so integers round-trip
     exactly up to 2^53 in magnitude everywhere. Between Qt and a Rust backend
@@ -127,97 +122,29 @@ inline constexpr bool is_gadget_v = detail::is_gadget<T>::value;
     `result` + `name` gives `result.name`; keys that are not
     identifiers are quoted, `result["first name"]`.
 */
-inline QString jsonMemberPath(const QString &path, const QString &key)
-{
-    bool identifier = !key.isEmpty();
-    for (qsizetype i = 0; identifier && i < key.size(); ++i) {
-        const QChar c = key.at(i);
-        identifier = c == u'_' || (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z')
-                     || (i > 0 && c >= u'0' && c <= u'9');
-    }
-    if (identifier)
-        return path.isEmpty() ? key : path + u'.' + key;
-    QString quoted = key;
-    quoted.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
-    return path + QStringLiteral("[\"") + quoted + QStringLiteral("\"]");
-}
+QRUSTBRIDGE_EXPORT QString jsonMemberPath(const QString &path, const QString &key);
 
 /*! Appends the array index \a index to the field path \a path: `items` + 2 gives `items[2]`. */
-inline QString jsonIndexPath(const QString &path, qsizetype index)
-{
-    return path + u'[' + QString::number(index) + u']';
-}
+QRUSTBRIDGE_EXPORT QString jsonIndexPath(const QString &path, qsizetype index);
 
 /*! The JSON type name of \a json as used in error messages: `string`, `number`, ... */
-inline QString jsonTypeName(const QJsonValue &json)
-{
-    switch (json.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("boolean");
-    case QJsonValue::Double: return QStringLiteral("number");
-    case QJsonValue::String: return QStringLiteral("string");
-    case QJsonValue::Array: return QStringLiteral("array");
-    case QJsonValue::Object: return QStringLiteral("object");
-    case QJsonValue::Undefined: break;
-    }
-    return QStringLiteral("nothing");
-}
+QRUSTBRIDGE_EXPORT QString jsonTypeName(const QJsonValue &json);
 
 /*!
     The error every converter throws: code ProtocolError, \a message as given
     (translated, starting with the field path).
 */
-inline QRustBridgeError jsonError(const QString &message)
-{
-    return QRustBridgeError(QRustBridgeError::Code::ProtocolError, message);
-}
+QRUSTBRIDGE_EXPORT QRustBridgeError jsonError(const QString &message);
 
 namespace detail {
 
 // The JSON shapes a converter can ask for; one translatable sentence each.
 enum class Expected { String, Boolean, Number, Integer, Object, Array };
 
-[[noreturn]] inline void throwTypeMismatch(const QString &path, Expected expected, const QJsonValue &got)
-{
-    QString message;
-    switch (expected) {
-    case Expected::String:
-        message = QCoreApplication::translate("QRustBridge", "%1: expected a string, got %2");
-        break;
-    case Expected::Boolean:
-        message = QCoreApplication::translate("QRustBridge", "%1: expected a boolean, got %2");
-        break;
-    case Expected::Number:
-        message = QCoreApplication::translate("QRustBridge", "%1: expected a number, got %2");
-        break;
-    case Expected::Integer:
-        message = QCoreApplication::translate("QRustBridge", "%1: expected an integer, got %2");
-        break;
-    case Expected::Object:
-        message = QCoreApplication::translate("QRustBridge", "%1: expected an object, got %2");
-        break;
-    case Expected::Array:
-        message = QCoreApplication::translate("QRustBridge", "%1: expected an array, got %2");
-        break;
-    }
-    throw jsonError(message.arg(path, jsonTypeName(got)));
-}
+[[noreturn]] QRUSTBRIDGE_EXPORT void throwTypeMismatch(const QString &path, Expected expected, const QJsonValue &got);
 
 // Throws the type mismatch unless `json` has the JSON type `expected` asks for.
-inline void expectJson(const QJsonValue &json, Expected expected, const QString &path)
-{
-    bool matches = false;
-    switch (expected) {
-    case Expected::String: matches = json.isString(); break;
-    case Expected::Boolean: matches = json.isBool(); break;
-    case Expected::Number:
-    case Expected::Integer: matches = json.isDouble(); break;
-    case Expected::Object: matches = json.isObject(); break;
-    case Expected::Array: matches = json.isArray(); break;
-    }
-    if (!matches)
-        throwTypeMismatch(path, expected, json);
-}
+QRUSTBRIDGE_EXPORT void expectJson(const QJsonValue &json, Expected expected, const QString &path);
 
 // QJsonObject, QJsonArray, QString and bool: exactly one JSON type each.
 template <typename T, Expected expected>
@@ -240,17 +167,14 @@ struct JsonTypeConverter
     }
 };
 
-inline QString formatNumber(double value)
-{
-    return QString::number(value, 'g', QLocale::FloatingPointShortest);
-}
+// The shortest text that reads back as `value`.
+QRUSTBRIDGE_EXPORT QString formatNumber(double value);
 
-[[noreturn]] inline void throwOutOfRange(const QString &path, const QString &value, const QString &min,
-                                         const QString &max)
-{
-    throw jsonError(QCoreApplication::translate("QRustBridge", "%1: %2 is out of range (%3 to %4)")
-                        .arg(path, value, min, max));
-}
+[[noreturn]] QRUSTBRIDGE_EXPORT void throwOutOfRange(const QString &path, const QString &value, const QString &min,
+                                                     const QString &max);
+
+// A number with a fraction, or not finite, where an integer belongs.
+[[noreturn]] QRUSTBRIDGE_EXPORT void throwNotAnInteger(const QString &path, double value);
 
 template <typename T>
 QString integerLimit(T value)
@@ -291,10 +215,8 @@ T readInteger(const QJsonValue &json, const QString &path)
         return T(value);
     }
     const double value = json.toDouble();
-    if (!std::isfinite(value) || std::trunc(value) != value) {
-        throw jsonError(QCoreApplication::translate("QRustBridge", "%1: expected an integer, got %2")
-                            .arg(path, formatNumber(value)));
-    }
+    if (!std::isfinite(value) || std::trunc(value) != value)
+        throwNotAnInteger(path, value);
     // [lower, upper) with both bounds exact powers of two, so the comparison is exact.
     const double upper = std::ldexp(1.0, std::numeric_limits<T>::digits);
     const double lower = std::is_signed_v<T> ? -upper : 0.0;
@@ -315,6 +237,7 @@ QJsonValue integerToJson(T value)
 
 } // namespace detail
 } // namespace QRustTyped
+
 
 /*! No conversion: the fallback for every type without a specialization. */
 template <typename T, typename Enable>
@@ -419,28 +342,7 @@ namespace detail {
 // The string-coded types; one translatable sentence each.
 enum class TextKind { Url, Uuid, DateTime, Date, Time };
 
-[[noreturn]] inline void throwBadText(const QString &path, const QString &text, TextKind kind)
-{
-    QString message;
-    switch (kind) {
-    case TextKind::Url:
-        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not a valid URL");
-        break;
-    case TextKind::Uuid:
-        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not a UUID");
-        break;
-    case TextKind::DateTime:
-        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not an ISO 8601 date and time");
-        break;
-    case TextKind::Date:
-        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not an ISO 8601 date");
-        break;
-    case TextKind::Time:
-        message = QCoreApplication::translate("QRustBridge", "%1: \"%2\" is not an ISO 8601 time");
-        break;
-    }
-    throw jsonError(message.arg(path, text));
-}
+[[noreturn]] QRUSTBRIDGE_EXPORT void throwBadText(const QString &path, const QString &text, TextKind kind);
 
 // QDateTime, QDate, QTime: ISO 8601 text; the invalid (null) value is JSON null.
 template <typename T>
@@ -472,7 +374,6 @@ struct IsoTextConverter
 
 } // namespace detail
 } // namespace QRustTyped
-
 /*!
     An ISO 8601 string with milliseconds, e.g. `"2024-01-02T03:04:05.678Z"`
     (what serde/chrono write for a \c DateTime<Utc>); an invalid QDateTime is
@@ -493,36 +394,22 @@ struct QRustJsonConverter<QTime> : QRustTyped::detail::IsoTextConverter<QTime> {
 
 /*! A string, fully encoded; an empty QUrl is `""`. Reading rejects text that is not a valid URL. */
 template <>
-struct QRustJsonConverter<QUrl>
+struct QRUSTBRIDGE_EXPORT QRustJsonConverter<QUrl>
 {
     /*! Converts a value to JSON. */
-    static QJsonValue toJson(const QUrl &value) { return value.toString(QUrl::FullyEncoded); }
+    static QJsonValue toJson(const QUrl &value);
     /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
-    static QUrl fromJson(const QJsonValue &json, const QString &path)
-    {
-        const QString text = QRustJsonConverter<QString>::fromJson(json, path);
-        const QUrl url(text, QUrl::StrictMode);
-        if (!text.isEmpty() && !url.isValid())
-            QRustTyped::detail::throwBadText(path, text, QRustTyped::detail::TextKind::Url);
-        return url;
-    }
+    static QUrl fromJson(const QJsonValue &json, const QString &path);
 };
 
 /*! A string without braces, `"67e55044-10b1-426f-9247-bb680e5fe0c8"`, as serde's uuid writes it. */
 template <>
-struct QRustJsonConverter<QUuid>
+struct QRUSTBRIDGE_EXPORT QRustJsonConverter<QUuid>
 {
     /*! Converts a value to JSON. */
-    static QJsonValue toJson(const QUuid &value) { return value.toString(QUuid::WithoutBraces); }
+    static QJsonValue toJson(const QUuid &value);
     /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
-    static QUuid fromJson(const QJsonValue &json, const QString &path)
-    {
-        const QString text = QRustJsonConverter<QString>::fromJson(json, path);
-        const QUuid uuid = QUuid::fromString(text);
-        if (uuid.isNull() && QUuid().toString(QUuid::WithoutBraces) != text && QUuid().toString() != text)
-            QRustTyped::detail::throwBadText(path, text, QRustTyped::detail::TextKind::Uuid);
-        return uuid;
-    }
+    static QUuid fromJson(const QJsonValue &json, const QString &path);
 };
 
 /*!
@@ -637,332 +524,18 @@ struct QRustJsonConverter<QHash<QString, T>, std::enable_if_t<QRustTyped::has_js
 namespace QRustTyped {
 namespace detail {
 
-// --- Runtime conversion by QMetaType, for Q_GADGET properties -------------
-// Every function works on raw storage: `value` points to an object of `type`.
-
-inline QJsonValue toJsonDynamic(QMetaType type, const void *value, const QString &path);
-inline void fromJsonDynamic(QMetaType type, void *value, const QJsonValue &json, const QString &path);
-
-template <typename T>
-struct TypeTag { using type = T; };
-
-// The types with a compile-time converter that also appear as property
-// types: dispatch to QRustJsonConverter so both paths give the same JSON.
-template <typename Visitor>
-bool visitBuiltinType(int typeId, Visitor &&visit)
-{
-    switch (typeId) {
-    case QMetaType::QJsonValue: visit(TypeTag<QJsonValue>()); return true;
-    case QMetaType::QJsonObject: visit(TypeTag<QJsonObject>()); return true;
-    case QMetaType::QJsonArray: visit(TypeTag<QJsonArray>()); return true;
-    case QMetaType::QString: visit(TypeTag<QString>()); return true;
-    case QMetaType::Bool: visit(TypeTag<bool>()); return true;
-    case QMetaType::Char: visit(TypeTag<char>()); return true;
-    case QMetaType::SChar: visit(TypeTag<signed char>()); return true;
-    case QMetaType::UChar: visit(TypeTag<uchar>()); return true;
-    case QMetaType::Short: visit(TypeTag<short>()); return true;
-    case QMetaType::UShort: visit(TypeTag<ushort>()); return true;
-    case QMetaType::Int: visit(TypeTag<int>()); return true;
-    case QMetaType::UInt: visit(TypeTag<uint>()); return true;
-    case QMetaType::Long: visit(TypeTag<long>()); return true;
-    case QMetaType::ULong: visit(TypeTag<ulong>()); return true;
-    case QMetaType::LongLong: visit(TypeTag<qlonglong>()); return true;
-    case QMetaType::ULongLong: visit(TypeTag<qulonglong>()); return true;
-    case QMetaType::Char16: visit(TypeTag<char16_t>()); return true;
-    case QMetaType::Char32: visit(TypeTag<char32_t>()); return true;
-    case QMetaType::Float: visit(TypeTag<float>()); return true;
-    case QMetaType::Double: visit(TypeTag<double>()); return true;
-    case QMetaType::QVariant: visit(TypeTag<QVariant>()); return true;
-    case QMetaType::QStringList: visit(TypeTag<QStringList>()); return true;
-    case QMetaType::QVariantList: visit(TypeTag<QVariantList>()); return true;
-    case QMetaType::QVariantMap: visit(TypeTag<QVariantMap>()); return true;
-    case QMetaType::QVariantHash: visit(TypeTag<QVariantHash>()); return true;
-    case QMetaType::QDateTime: visit(TypeTag<QDateTime>()); return true;
-    case QMetaType::QDate: visit(TypeTag<QDate>()); return true;
-    case QMetaType::QTime: visit(TypeTag<QTime>()); return true;
-    case QMetaType::QUrl: visit(TypeTag<QUrl>()); return true;
-    case QMetaType::QUuid: visit(TypeTag<QUuid>()); return true;
-    default: return false;
-    }
-}
-
-// A default-constructed object of a runtime type, destroyed on scope exit.
-class MetaValue
-{
-public:
-    explicit MetaValue(QMetaType type) : m_type(type), m_data(type.create()) {}
-    ~MetaValue() { m_type.destroy(m_data); }
-    MetaValue(const MetaValue &) = delete;
-    MetaValue &operator=(const MetaValue &) = delete;
-    void *data() const { return m_data; }
-
-private:
-    QMetaType m_type;
-    void *m_data;
-};
-
-// Storage of the value a QVariant carries. A QVariant-typed slot is the
-// QVariant itself (QVariant never nests one QVariant in another).
-inline const void *variantStorage(QMetaType declared, const QVariant &value)
-{
-    return declared == QMetaType::fromType<QVariant>() ? static_cast<const void *>(&value) : value.constData();
-}
-
-[[noreturn]] inline void throwNoConversion(const QString &path, QMetaType type)
-{
-    throw jsonError(QCoreApplication::translate("QRustBridge", "%1: the type %2 has no JSON conversion")
-                        .arg(path, QString::fromLatin1(type.name())));
-}
-
-// Q_ENUM types: name lookup through the enclosing meta-object.
-inline QMetaEnum metaEnum(QMetaType type)
-{
-    const QMetaObject *metaObject = type.metaObject();
-    if (!metaObject)
-        return QMetaEnum();
-    QByteArray name = type.name();
-    name = name.mid(name.lastIndexOf(':') + 1);
-    const int index = metaObject->indexOfEnumerator(name.constData());
-    return index < 0 ? QMetaEnum() : metaObject->enumerator(index);
-}
-
-inline QJsonValue enumToJson(QMetaType type, qint64 value)
-{
-    const QMetaEnum meta = metaEnum(type);
-    if (meta.isValid() && fitsIn<int>(value)) {
-        if (const char *key = meta.valueToKey(int(value)))
-            return QString::fromLatin1(key);
-    }
-    return QJsonValue(value);
-}
-
-// Q_ENUM: an enumerator name or value; other enums: any integer in range.
-template <typename Underlying>
-qint64 enumFromJson(QMetaType type, const QJsonValue &json, const QString &path)
-{
-    const QMetaEnum meta = metaEnum(type);
-    if (!meta.isValid())
-        return qint64(readInteger<Underlying>(json, path));
-    QString got;
-    if (json.isString()) {
-        bool ok = false;
-        const int value = meta.keyToValue(json.toString().toUtf8().constData(), &ok);
-        if (ok)
-            return value;
-        got = u'"' + json.toString() + u'"';
-    } else if (json.isDouble()) {
-        const qint64 value = qint64(readInteger<Underlying>(json, path));
-        if (fitsIn<int>(value) && meta.valueToKey(int(value)))
-            return value;
-        got = QString::number(value);
-    } else {
-        throw jsonError(QCoreApplication::translate("QRustBridge", "%1: expected an enumerator name, got %2")
-                            .arg(path, jsonTypeName(json)));
-    }
-    QStringList keys;
-    for (int i = 0; i < meta.keyCount(); ++i)
-        keys.append(QString::fromLatin1(meta.key(i)));
-    throw jsonError(QCoreApplication::translate("QRustBridge", "%1: %2 is not one of %3")
-                        .arg(path, got, keys.join(QStringLiteral(", "))));
-}
-
-template <typename Visitor>
-void visitEnumStorage(QMetaType type, Visitor &&visit)
-{
-    const bool isUnsigned = type.flags().testFlag(QMetaType::IsUnsignedEnumeration);
-    switch (type.sizeOf()) {
-    case 1: isUnsigned ? visit(TypeTag<quint8>()) : visit(TypeTag<qint8>()); break;
-    case 2: isUnsigned ? visit(TypeTag<quint16>()) : visit(TypeTag<qint16>()); break;
-    case 4: isUnsigned ? visit(TypeTag<quint32>()) : visit(TypeTag<qint32>()); break;
-    default: isUnsigned ? visit(TypeTag<quint64>()) : visit(TypeTag<qint64>()); break;
-    }
-}
-
-inline QJsonValue gadgetToJson(const QMetaObject *metaObject, const void *gadget, const QString &path)
-{
-    QJsonObject object;
-    for (int i = 0; i < metaObject->propertyCount(); ++i) {
-        const QMetaProperty property = metaObject->property(i);
-        if (!property.isReadable() || !property.isStored())
-            continue;
-        const QString key = QString::fromLatin1(property.name());
-        const QVariant value = property.readOnGadget(gadget);
-        object.insert(key, toJsonDynamic(property.metaType(), variantStorage(property.metaType(), value),
-                                         jsonMemberPath(path, key)));
-    }
-    return object;
-}
-
-inline void gadgetFromJson(const QMetaObject *metaObject, void *gadget, const QJsonValue &json, const QString &path)
-{
-    expectJson(json, Expected::Object, path);
-    const QJsonObject object = json.toObject();
-    for (int i = 0; i < metaObject->propertyCount(); ++i) {
-        const QMetaProperty property = metaObject->property(i);
-        if (!property.isWritable() || !property.isStored())
-            continue;
-        const QMetaType type = property.metaType();
-        const QString key = QString::fromLatin1(property.name());
-        const QString keyPath = jsonMemberPath(path, key);
-        const auto it = object.constFind(key);
-        const bool acceptsMissing = type == QMetaType::fromType<QJsonValue>() || type == QMetaType::fromType<QVariant>();
-        if (it == object.constEnd() && !acceptsMissing) {
-            throw jsonError(QCoreApplication::translate("QRustBridge", "%1: required field is missing")
-                                .arg(keyPath));
-        }
-        const QJsonValue member = it == object.constEnd() ? QJsonValue(QJsonValue::Undefined) : it.value();
-        QVariant value = type == QMetaType::fromType<QVariant>() ? QVariant() : QVariant(type);
-        fromJsonDynamic(type, type == QMetaType::fromType<QVariant>() ? static_cast<void *>(&value) : value.data(),
-                        member, keyPath);
-        property.writeOnGadget(gadget, value);
-    }
-}
-
-inline bool sequenceToJson(QMetaType type, const void *value, const QString &path, QJsonValue &out)
-{
-    QSequentialIterable iterable;
-    if (!QMetaType::convert(type, value, QMetaType::fromType<QSequentialIterable>(), &iterable))
-        return false;
-    const QMetaType elementType = iterable.metaContainer().valueMetaType();
-    QJsonArray array;
-    qsizetype index = 0;
-    for (auto it = iterable.constBegin(); it != iterable.constEnd(); ++it, ++index) {
-        const QVariant element = *it;
-        array.append(toJsonDynamic(elementType, variantStorage(elementType, element), jsonIndexPath(path, index)));
-    }
-    out = array;
-    return true;
-}
-
-inline bool sequenceFromJson(QMetaType type, void *value, const QJsonValue &json, const QString &path)
-{
-    QSequentialIterable iterable;
-    if (!QMetaType::view(type, value, QMetaType::fromType<QSequentialIterable>(), &iterable))
-        return false;
-    const QMetaSequence sequence = iterable.metaContainer();
-    if (!sequence.canAddValueAtEnd())
-        return false;
-    expectJson(json, Expected::Array, path);
-    const QJsonArray array = json.toArray();
-    if (sequence.canClear())
-        sequence.clear(value);
-    const QMetaType elementType = sequence.valueMetaType();
-    for (qsizetype i = 0; i < array.size(); ++i) {
-        MetaValue element(elementType);
-        fromJsonDynamic(elementType, element.data(), array.at(i), jsonIndexPath(path, i));
-        sequence.addValueAtEnd(value, element.data());
-    }
-    return true;
-}
-
-inline bool stringMapToJson(QMetaType type, const void *value, const QString &path, QJsonValue &out)
-{
-    QAssociativeIterable iterable;
-    if (!QMetaType::convert(type, value, QMetaType::fromType<QAssociativeIterable>(), &iterable)
-        || iterable.metaContainer().keyMetaType() != QMetaType::fromType<QString>()) {
-        return false;
-    }
-    const QMetaType mappedType = iterable.metaContainer().mappedMetaType();
-    QJsonObject object;
-    for (auto it = iterable.constBegin(); it != iterable.constEnd(); ++it) {
-        const QString key = it.key().toString();
-        const QVariant mapped = it.value();
-        object.insert(key, toJsonDynamic(mappedType, variantStorage(mappedType, mapped), jsonMemberPath(path, key)));
-    }
-    out = object;
-    return true;
-}
-
-inline bool stringMapFromJson(QMetaType type, void *value, const QJsonValue &json, const QString &path)
-{
-    QAssociativeIterable iterable;
-    if (!QMetaType::view(type, value, QMetaType::fromType<QAssociativeIterable>(), &iterable))
-        return false;
-    const QMetaAssociation association = iterable.metaContainer();
-    if (association.keyMetaType() != QMetaType::fromType<QString>() || !association.canSetMappedAtKey())
-        return false;
-    expectJson(json, Expected::Object, path);
-    if (association.canClear())
-        association.clear(value);
-    const QMetaType mappedType = association.mappedMetaType();
-    const QJsonObject object = json.toObject();
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        const QString key = it.key();
-        MetaValue mapped(mappedType);
-        fromJsonDynamic(mappedType, mapped.data(), it.value(), jsonMemberPath(path, key));
-        association.setMappedAtKey(value, &key, mapped.data());
-    }
-    return true;
-}
-
-// Dispatch order: built-in types, converters registered with
-// QMetaType::registerConverter to/from QJsonValue, gadgets, enums,
-// sequential containers, QString-keyed associative containers.
-inline QJsonValue toJsonDynamic(QMetaType type, const void *value, const QString &path)
-{
-    QJsonValue out;
-    const int typeId = type.id(); // registers the type (and its container views) if nobody did yet
-    if (visitBuiltinType(typeId, [&](auto tag) {
-            using T = typename decltype(tag)::type;
-            out = QRustJsonConverter<T>::toJson(*static_cast<const T *>(value));
-        })) {
-        return out;
-    }
-    const QMetaType jsonType = QMetaType::fromType<QJsonValue>();
-    if (QMetaType::hasRegisteredConverterFunction(type, jsonType)) {
-        if (!QMetaType::convert(type, value, jsonType, &out))
-            throwNoConversion(path, type);
-        return out;
-    }
-    if (type.flags().testFlag(QMetaType::IsGadget) && type.metaObject())
-        return gadgetToJson(type.metaObject(), value, path);
-    if (type.flags().testFlag(QMetaType::IsEnumeration)) {
-        visitEnumStorage(type, [&](auto tag) {
-            using T = typename decltype(tag)::type;
-            out = enumToJson(type, qint64(*static_cast<const T *>(value)));
-        });
-        return out;
-    }
-    if (sequenceToJson(type, value, path, out) || stringMapToJson(type, value, path, out))
-        return out;
-    throwNoConversion(path, type);
-}
-
-inline void fromJsonDynamic(QMetaType type, void *value, const QJsonValue &json, const QString &path)
-{
-    const int typeId = type.id();
-    if (visitBuiltinType(typeId, [&](auto tag) {
-            using T = typename decltype(tag)::type;
-            *static_cast<T *>(value) = QRustJsonConverter<T>::fromJson(json, path);
-        })) {
-        return;
-    }
-    const QMetaType jsonType = QMetaType::fromType<QJsonValue>();
-    if (QMetaType::hasRegisteredConverterFunction(jsonType, type)) {
-        if (!QMetaType::convert(jsonType, &json, type, value)) {
-            throw jsonError(QCoreApplication::translate("QRustBridge", "%1: %2 does not convert to %3")
-                                .arg(path, jsonTypeName(json), QString::fromLatin1(type.name())));
-        }
-        return;
-    }
-    if (type.flags().testFlag(QMetaType::IsGadget) && type.metaObject()) {
-        gadgetFromJson(type.metaObject(), value, json, path);
-        return;
-    }
-    if (type.flags().testFlag(QMetaType::IsEnumeration)) {
-        visitEnumStorage(type, [&](auto tag) {
-            using T = typename decltype(tag)::type;
-            *static_cast<T *>(value) = T(enumFromJson<T>(type, json, path));
-        });
-        return;
-    }
-    if (sequenceFromJson(type, value, json, path) || stringMapFromJson(type, value, json, path))
-        return;
-    throwNoConversion(path, type);
-}
+// Runtime conversion by QMetaType, compiled into the library (qrustjson.cpp).
+QRUSTBRIDGE_EXPORT QJsonValue enumToJson(QMetaType type, qint64 value);
+// Q_ENUM: an enumerator name or value; other enums: any integer in range of
+// the underlying type (its size and signedness come from `type`).
+QRUSTBRIDGE_EXPORT qint64 enumFromJson(QMetaType type, const QJsonValue &json, const QString &path);
+QRUSTBRIDGE_EXPORT QJsonValue gadgetToJson(const QMetaObject *metaObject, const void *gadget, const QString &path);
+QRUSTBRIDGE_EXPORT void gadgetFromJson(const QMetaObject *metaObject, void *gadget, const QJsonValue &json,
+                                       const QString &path);
 
 } // namespace detail
 } // namespace QRustTyped
+
 
 /*!
     Q_ENUM enums are written as the enumerator's name (like serde writes a
@@ -983,7 +556,7 @@ struct QRustJsonConverter<T, std::enable_if_t<std::is_enum_v<T>>>
     /*! Reads a value from JSON; a mismatch throws QRustBridgeError (ProtocolError) naming the path. */
     static T fromJson(const QJsonValue &json, const QString &path)
     {
-        return T(Underlying(QRustTyped::detail::enumFromJson<Underlying>(QMetaType::fromType<T>(), json, path)));
+        return T(Underlying(QRustTyped::detail::enumFromJson(QMetaType::fromType<T>(), json, path)));
     }
 };
 

@@ -11,7 +11,9 @@
     \brief Moves bytes between the bridge and a backend; knows nothing of JSON.
 
     QRustBridge runs its transport on a private I/O thread: the transport is
-    created there and all its functions are called there. Implementations
+    created by the caller (the bridge itself, or the application for
+    QRustBridge::connectTransport()), moved to that thread before open(), and
+    all its functions are called there. Implementations
     emit opened() or openFailed() once after open(), dataReceived() for
     every chunk of bytes read, and closed() once when the connection ends
     for any reason after opened().

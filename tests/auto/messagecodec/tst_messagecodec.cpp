@@ -1,4 +1,4 @@
-// Proves the wire format of DESIGN.md §1: requests serialize byte-compatibly,
+// Proves the wire format of docs/protocol.md: requests serialize byte-compatibly,
 // every inbound shape decodes to the right message, and bad lines are refused.
 #include "jsonwriter_p.h"
 #include "largebuffer_p.h"
@@ -185,6 +185,14 @@ void tst_MessageCodec::encodesLikeQtJsonWriter_data()
         return s;
     }());
     QTest::newRow("large unicode") << QJsonValue(QString(50000, QChar(0xe9)) + QStringLiteral("\U0001F600\t"));
+    // The byte scanner's every exit: UTF-8 then plain ASCII, DEL, an escape
+    // right after UTF-8, and plain runs shorter and longer than 16 bytes.
+    QTest::newRow("large mixed: UTF-8, DEL, ASCII, escapes") << QJsonValue([] {
+        QString s;
+        for (int i = 0; i < 5000; ++i)
+            s += QStringLiteral("\u00e4b\"c\u20ac\u007f0123456789abcdefgh\u00e9\\\u0001") + QString(i % 20, QLatin1Char('z'));
+        return QJsonObject{{QStringLiteral("s"), s}, {QStringLiteral("a"), QJsonArray{s, s.left(100)}}};
+    }());
 }
 
 void tst_MessageCodec::encodesLikeQtJsonWriter()

@@ -1,4 +1,4 @@
-// Proves QRustBridge's contract (DESIGN.md §2) against the Rust demo backend
+// Proves QRustBridge's contract (its header and docs/api.md) against the Rust demo backend
 // and a fake one: start, requests, errors, events, stderr, exit, timeouts,
 // limits, and that every future finishes exactly once with no orphan process.
 #include "../../shared/testsupport.h"
