@@ -4,6 +4,9 @@
 #   1. build          scripts/build.sh into build/
 #   2. cargo test     scripts/cargo-test.sh: the Rust crate's tests
 #   3. ctest          every CTest test of build/ (soak: 30 s)
+#   3b. portable      scripts/portable.sh: the non-Linux fallbacks built on
+#                     Linux (QRUSTBRIDGE_PORTABLE_FALLBACKS) and the tests
+#                     that exercise them
 #   4. qt68           scripts/qt68.sh: build and the whole suite again with
 #                     Qt 6.8 in a Debian trixie chroot (cached tarball)
 #   5. packages       scripts/packages.sh: the .debs, installed in a clean
@@ -43,6 +46,8 @@ stage ctest
 if [ "${QRUSTBRIDGE_TEST_QUICK:-0}" = 1 ]; then
   exit 0
 fi
+./scripts/portable.sh
+stage portable
 ./scripts/qt68.sh
 stage qt68
 ./scripts/packages.sh

@@ -17,7 +17,8 @@ constexpr qsizetype hugePageAdviceThreshold = 4 * 1024 * 1024;
 
 void adviseHugePages(char *begin, qsizetype length)
 {
-#if defined(Q_OS_LINUX) && defined(MADV_HUGEPAGE)
+// Linux only; QRUSTBRIDGE_PORTABLE_FALLBACKS builds the plain path there.
+#if defined(Q_OS_LINUX) && defined(MADV_HUGEPAGE) && !defined(QRUSTBRIDGE_PORTABLE_FALLBACKS)
     if (length < hugePageAdviceThreshold)
         return;
     static const quintptr pageSize = quintptr(sysconf(_SC_PAGESIZE));

@@ -1,6 +1,8 @@
 #include <QRustBridge/qruststdiotransport.h>
 
+#include "childlifetime_p.h"
 #include "logging_p.h"
+#include "pipes_p.h"
 
 #include "tr_p.h"
 #include <QRustBridge/qrustlinescanner.h>
@@ -15,10 +17,6 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-#endif
-#ifdef Q_OS_LINUX
-#include <csignal>
-#include <sys/prctl.h>
 #endif
 
 class QRustStdioTransportPrivate
@@ -97,26 +95,20 @@ void QRustStdioTransport::open()
     }
     d->m_process->setStandardOutputFile(QProcess::nullDevice());
 #endif
-#ifdef Q_OS_LINUX
-    // The backend must not outlive us. PDEATHSIG fires when the forking
-    // thread ends, which is our I/O thread: it lives exactly as long as the bridge.
-    const pid_t parentPid = getpid();
-#endif
 #ifdef Q_OS_UNIX
+    // The backend must not outlive us (src/childlifetime_p.h).
+    const pid_t parentPid = getpid();
     // Runs in the child after QProcess set up its channels (async-signal-safe calls only).
     d->m_process->setChildProcessModifier([=] {
         if (childStdout == STDOUT_FILENO)
             ::fcntl(STDOUT_FILENO, F_SETFD, 0);
         else
             ::dup2(childStdout, STDOUT_FILENO);  // the copy is not close-on-exec
-#ifdef Q_OS_LINUX
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parentPid)  // the parent died before prctl took effect
-            ::_exit(127);
-#endif
+        ChildLifetime::tieChildToParent(parentPid);
     });
 #endif
     connect(d->m_process, &QProcess::started, this, [this, d] {
+        ChildLifetime::adoptStartedChild(d->m_process);
         d->m_started = true;
         d->m_pid = d->m_process->processId();
         Q_EMIT opened();
@@ -204,15 +196,8 @@ void QRustStdioTransport::terminateNow(int graceMs)
 bool QRustStdioTransportPrivate::createStdoutPipe(int &childEnd)
 {
     int fds[2];
-#ifdef Q_OS_LINUX
-    if (::pipe2(fds, O_CLOEXEC) != 0)
+    if (!Pipes::createCloseOnExec(fds))
         return false;
-#else
-    if (::pipe(fds) != 0)
-        return false;
-    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-#endif
     // Only our end is non-blocking; the backend's writes block when the pipe is full.
     ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
     m_stdoutFd = fds[0];

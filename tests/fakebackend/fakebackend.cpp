@@ -6,12 +6,16 @@
 //   --close-stdout    close stdout right after ready, stay alive until stdin ends
 //   --no-read         after ready, never read stdin again (the bridge's writes back up)
 //   --exit-at-start C print "dying" to stderr (no newline) and exit with code C
+//   --survive-stdin-eof F  when stdin ends, create file F and stay alive until killed
+//                     (a backend that does not exit with its parent by itself)
 // Methods: echo, raw {lines:[...]} (each written verbatim), rawbase64 {data},
 //   dup (answers twice), nosuccess, badsuccess, huge {bytes, newline} (one line of bytes 'x'),
 //   chunk_after_end (final response, then a chunk for the same id), exit {code},
-//   unknown_id (answers with another id first), sleep_forever (never answers).
+//   unknown_id (answers with another id first), sleep_forever (never answers),
+//   pid (answers with its process id).
 
 #include <QtCore/QByteArray>
+#include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -121,12 +125,23 @@ int main(int argc, char **argv)
         } else if (method == QLatin1String("exit")) {
             std::fflush(stdout);
             ::_exit(params.value(QStringLiteral("code")).toInt());
+        } else if (method == QLatin1String("pid")) {
+            writeJson(ok(id, qint64(::getpid())));
         } else if (method == QLatin1String("sleep_forever")) {
             // never answers
         } else {
             writeJson(QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("success"), false},
                                   {QStringLiteral("error"), QStringLiteral("unknown method: ") + method}});
         }
+    }
+    const int surviveAt = args.indexOf(QStringLiteral("--survive-stdin-eof"));
+    if (surviveAt >= 0) {
+        QFile marker(args.value(surviveAt + 1));
+        if (!marker.open(QIODevice::WriteOnly))
+            return 3;
+        marker.close();
+        for (;;)
+            ::pause();
     }
     return 0;
 }

@@ -2,6 +2,7 @@
 // garbage lines, invalid UTF-8, non-objects, unknown and duplicate ids,
 // malformed responses, huge lines, a closed stdout, a backend that never
 // reads, and a bridge destroyed from inside its own signal.
+#include "../../shared/processstats.h"
 #include "../../shared/testsupport.h"
 
 #include <QtCore/QDir>
@@ -31,15 +32,8 @@ private Q_SLOTS:
     void spawnKillCyclesLeakNoFileDescriptorsOrThreads();
 };
 
-static int openFileDescriptors()
-{
-    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
-}
-
-static int threadCount()
-{
-    return int(QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
-}
+using ProcessStats::openFileDescriptors;
+using ProcessStats::threadCount;
 
 void tst_Robustness::garbageBeforeReadyIsSkipped()
 {
@@ -238,7 +232,9 @@ void tst_Robustness::spawnKillCyclesLeakNoFileDescriptorsOrThreads()
     }
     bridge.kill();
     QTRY_VERIFY(openFileDescriptors() <= fdsBefore + 8);  // the live bridge's own pipes and thread
-    QTRY_VERIFY(threadCount() <= threadsBefore + 1);      // ... and its I/O thread
+    // ... and its I/O thread. Unknown in the portable build (-1 == -1):
+    // only Linux's /proc tells, so that build checks descriptors only.
+    QTRY_VERIFY(threadCount() <= threadsBefore + 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Robustness)
