@@ -4,13 +4,13 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use qrustbridge::Context;
+use qrustbridge::{Context, Error};
 use serde_json::{json, Value};
 
 /// `{"path": DIR}` → one chunk per regular file (sorted by relative path),
 /// `{"file", "bytes", "hash" (FNV-1a 64, 16 hex digits), "done", "total"}`,
 /// then `{"files": N, "bytes": TOTAL}`. Symlinks are not followed.
-pub fn hash_files(params: Value, ctx: &Context) -> Result<Value, String> {
+pub fn hash_files(params: Value, ctx: &Context) -> Result<Value, Error> {
     let root = PathBuf::from(params["path"].as_str().ok_or("invalid params: missing \"path\"")?);
     let mut files = Vec::new();
     let meta = fs::symlink_metadata(&root).map_err(|e| format!("cannot read {}: {}", root.display(), e))?;

@@ -83,7 +83,7 @@ fn main() {
     let server = server
         .async_handler("echo", |params, _| async move { Ok(params) })
         .typed_handler("add", |p: AddParams, _| Ok(add(&p.a, &p.b)))
-        .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("requested failure").to_owned()))
+        .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("requested failure").into()))
         .async_handler("sleep", |p, ctx| async move {
             // {"ms": n}, or just n.
             let ms = p["ms"].as_u64().or_else(|| p.as_u64()).unwrap_or(0);
@@ -141,7 +141,7 @@ fn main() {
             for i in 0..after {
                 ctx.send_chunk(json!({ "i": i }));
             }
-            Err(format!("stream failed after {} chunks", after))
+            Err(format!("stream failed after {} chunks", after).into())
         })
         .stream_handler("hash_files", files::hash_files)
         .handler("garbage", |_, ctx| {

@@ -33,14 +33,22 @@ use tokio_util::sync::CancellationToken;
 use crate::cancel::CancelToken;
 
 use crate::blocking::CatchUnwind;
+use crate::client::{ClientHandle, Peer};
 use crate::context::Context;
+use crate::error::Error;
 use crate::events::Hub;
 use crate::framing::{Frame, LineReader};
 use crate::handler::{Handler, Reply, Run};
 use crate::lane::Lane;
 use crate::outbox::Outbox;
+use crate::responder::{self, Claim, Responder};
 use crate::util::{lock, panic_message};
 use crate::wire;
+
+/// [`Server::on_connect`](crate::Server::on_connect): `Err` refuses the client.
+pub(crate) type ConnectHook = dyn Fn(&ClientHandle) -> Result<(), Error> + Send + Sync + 'static;
+/// [`Server::on_disconnect`](crate::Server::on_disconnect).
+pub(crate) type DisconnectHook = dyn Fn(&ClientHandle) + Send + Sync + 'static;
 
 /// How long requests get after the grace period ran out and they were
 /// cancelled: async handlers are dropped at once, synchronous ones need to
@@ -60,6 +68,8 @@ pub(crate) struct Shared {
     /// Where synchronous handlers run, shared by every connection.
     pub lane: Lane,
     pub hub: Arc<Hub>,
+    pub on_connect: Option<Box<ConnectHook>>,
+    pub on_disconnect: Option<Box<DisconnectHook>>,
 }
 
 impl Drop for Shared {
@@ -72,6 +82,7 @@ impl Drop for Shared {
 struct Conn {
     shared: Arc<Shared>,
     outbox: Outbox,
+    client: ClientHandle,
     /// Requests running or waiting to run.
     admitted: Arc<Semaphore>,
     /// Requests running.
@@ -122,19 +133,34 @@ impl Drop for Ticket {
 /// Serves one connection until its input ends (EOF, read error, `stop`
 /// cancelled, or the output broke), then gives running requests the grace
 /// period, cancels what is left, drains the output and returns.
+///
+/// The connect hook runs first; a refused client gets nothing (not even
+/// the ready event) and its connection is closed (`PermissionDenied`).
 pub(crate) async fn serve_connection<R, W>(
     shared: Arc<Shared>,
     input: R,
     output: W,
     stop: CancellationToken,
+    peer: Peer,
 ) -> io::Result<()>
 where
     R: AsyncRead + Unpin + Send,
     W: AsyncWrite + Unpin + Send + 'static,
 {
     let (outbox, inbox) = Outbox::new(shared.max_output_bytes);
+    let client = ClientHandle::new(shared.hub.next_client_id(), peer, outbox.clone());
+    if let Some(hook) = &shared.on_connect {
+        let verdict = catch_unwind(AssertUnwindSafe(|| hook(&client)))
+            .unwrap_or_else(|payload| Err(Error::new(format!("on_connect panicked: {}", panic_message(payload.as_ref())))));
+        if let Err(e) = verdict {
+            log::info!("client {} refused: {}", client.id(), e);
+            client.set_disconnected();
+            return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("client refused: {}", e)));
+        }
+    }
     let conn = Arc::new(Conn {
         outbox: outbox.clone(),
+        client: client.clone(),
         admitted: Arc::new(Semaphore::new((shared.max_in_flight + shared.max_queued) as usize)),
         running: Arc::new(Semaphore::new(shared.max_in_flight as usize)),
         requests: Mutex::new(HashMap::default()),
@@ -147,12 +173,18 @@ where
         tokio::spawn(async move { outbox.run_writer(inbox, output, failed).await })
     };
     conn.outbox.push(conn.shared.ready_line.clone()).await;
-    let registration = conn.shared.hub.register(conn.outbox.clone());
+    let registration = conn.shared.hub.register(client.id(), conn.outbox.clone());
 
     let result = read_loop(&conn, input, &stop).await;
 
     conn.finish(writer).await;
     drop(registration);
+    client.set_disconnected();
+    if let Some(hook) = &conn.shared.on_disconnect {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| hook(&client))) {
+            log::error!("on_disconnect panicked: {}", panic_message(payload.as_ref()));
+        }
+    }
     result
 }
 
@@ -391,19 +423,21 @@ async fn answer_cancelled(ticket: Ticket) {
 
 fn start(ticket: Ticket, job: Job) {
     let Job { handler, id, params } = job;
-    let ctx = Context::new(id, handler.name.clone(), ticket.token.clone(), ticket.conn.outbox.clone(), handler.streaming);
-    if matches!(handler.run, Run::Blocking(_)) {
+    let ctx = Context::new(id, handler.name.clone(), ticket.token.clone(), ticket.conn.client.clone(), handler.streaming);
+    if matches!(handler.run, Run::Deferred(_)) {
+        start_deferred(ticket, handler, params, ctx);
+    } else if matches!(handler.run, Run::Blocking(_)) {
         {
             let lane = ticket.conn.shared.lane.clone();
             // A request cancelled while queued here is answered when its
             // turn comes, without running.
             lane.submit(Box::new(move || {
                 let reply = if ctx.is_cancelled() {
-                    Err("cancelled".to_owned())
+                    Err(Error::new("cancelled"))
                 } else {
                     let f = match &handler.run {
                         Run::Blocking(f) => f,
-                        Run::Async(_) => unreachable!(),
+                        _ => unreachable!(),
                     };
                     catch_unwind(AssertUnwindSafe(|| f(params, &ctx)))
                         .unwrap_or_else(|payload| Err(panicked(&panic_message(payload.as_ref()))))
@@ -417,11 +451,11 @@ fn start(ticket: Ticket, job: Job) {
             tokio::spawn(async move {
                 let id = ticket.id.clone();
                 let reply = if ticket.token.is_cancelled() {
-                    Err("cancelled".to_owned())
+                    Err(Error::new("cancelled"))
                 } else {
                     let f = match &handler.run {
                         Run::Async(f) => f,
-                        Run::Blocking(_) => unreachable!(),
+                        _ => unreachable!(),
                     };
                     match catch_unwind(AssertUnwindSafe(|| f(params, ctx))) {
                         Ok(fut) => {
@@ -430,7 +464,7 @@ fn start(ticket: Ticket, job: Job) {
                             tokio::select! {
                                 biased;
                                 r = CatchUnwind::new(fut) => r.unwrap_or_else(|msg| Err(panicked(&msg))),
-                                _ = ticket.token.cancelled() => Err("cancelled".to_owned()),
+                                _ = ticket.token.cancelled() => Err(Error::new("cancelled")),
                             }
                         }
                         Err(payload) => Err(panicked(&panic_message(payload.as_ref()))),
@@ -443,14 +477,54 @@ fn start(ticket: Ticket, job: Job) {
     }
 }
 
-fn panicked(msg: &str) -> String {
-    format!("handler panicked: {}", msg)
+/// Starts a deferred handler: a watcher task owns the request's ticket
+/// and answers `cancelled` or "dropped" unless the [`Responder`] answered
+/// first; the handler itself runs in the blocking lane.
+fn start_deferred(ticket: Ticket, handler: Arc<Handler>, params: Value, ctx: Context) {
+    let (responder, slot, gone) = Responder::new(ctx.clone());
+    let claim = slot.claim.clone();
+    let lane = ticket.conn.shared.lane.clone();
+    tokio::spawn(watch_deferred(ticket, claim, gone));
+    let job = move || {
+        // Cancelled while queued: dropping the responder lets the watcher
+        // answer `cancelled`.
+        if !ctx.is_cancelled() {
+            let f = match &handler.run {
+                Run::Deferred(f) => f,
+                _ => unreachable!(),
+            };
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(params, responder))) {
+                // The responder was dropped while unwinding; the slot is
+                // still open because this closure holds it.
+                let line = wire::error_line(ctx.id(), &panicked(&panic_message(payload.as_ref())));
+                responder::send(&slot.claim, &ctx, line);
+            }
+        }
+        drop(slot);
+    };
+    lane.submit(Box::new(job));
+}
+
+async fn watch_deferred(ticket: Ticket, claim: Arc<Claim>, gone: tokio::sync::oneshot::Receiver<()>) {
+    let line = tokio::select! {
+        biased;
+        _ = ticket.token.cancelled() => wire::err_line(&ticket.id, "cancelled"),
+        _ = gone => wire::err_line(&ticket.id, responder::DROPPED),
+    };
+    if claim.take() {
+        ticket.conn.outbox.push(line).await;
+    }
+    drop(ticket);
+}
+
+fn panicked(msg: &str) -> Error {
+    Error::new(format!("handler panicked: {}", msg))
 }
 
 fn reply_line(id: &str, reply: Reply) -> Vec<u8> {
     match reply {
-        Ok(result) => wire::ok_line(id, &result),
-        Err(error) => wire::err_line(id, &error),
+        Ok(line) => line,
+        Err(error) => wire::error_line(id, &error),
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::cancel::CancelToken;
-use crate::outbox::Outbox;
+use crate::client::ClientHandle;
 use crate::wire;
 
 /// What a handler knows about the request it is serving, and its way back
@@ -26,7 +26,7 @@ pub struct Context {
     id: Arc<str>,
     method: Arc<str>,
     token: CancelToken,
-    outbox: Outbox,
+    client: ClientHandle,
     streaming: bool,
 }
 
@@ -42,13 +42,30 @@ impl std::fmt::Debug for Context {
 }
 
 impl Context {
-    pub(crate) fn new(id: Arc<str>, method: Arc<str>, token: CancelToken, outbox: Outbox, streaming: bool) -> Context {
-        Context { id, method, token, outbox, streaming }
+    pub(crate) fn new(
+        id: Arc<str>,
+        method: Arc<str>,
+        token: CancelToken,
+        client: ClientHandle,
+        streaming: bool,
+    ) -> Context {
+        Context { id, method, token, client, streaming }
     }
 
     /// The request id chosen by the client.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    pub(crate) fn shared_id(&self) -> Arc<str> {
+        self.id.clone()
+    }
+
+    /// The client that made this request: who it is
+    /// ([`ClientHandle::credentials`]) and a handle to send it events
+    /// later, after this request is answered. Clone it to keep it.
+    pub fn client(&self) -> &ClientHandle {
+        &self.client
     }
 
     /// The method name this request was dispatched to.
@@ -129,7 +146,7 @@ impl Context {
     /// or `data` failed to serialize.
     pub fn send_chunk<T: Serialize>(&self, data: T) -> bool {
         match self.chunk_line(data) {
-            Some(line) => self.outbox.push_blocking(line, Some(&self.token)),
+            Some(line) => self.client.outbox().push_blocking(line, Some(&self.token)),
             None => false,
         }
     }
@@ -138,7 +155,7 @@ impl Context {
     /// of blocking.
     pub async fn send_chunk_async<T: Serialize>(&self, data: T) -> bool {
         match self.chunk_line(data) {
-            Some(line) => self.outbox.push_unless(line, &self.token).await,
+            Some(line) => self.client.outbox().push_unless(line, &self.token).await,
             None => false,
         }
     }
@@ -163,7 +180,7 @@ impl Context {
     /// [`EventEmitter`](crate::EventEmitter) instead.
     pub fn emit_event<T: Serialize>(&self, name: &str, data: T) -> bool {
         match Self::event_line(name, data) {
-            Some(line) => self.outbox.push_blocking(line, Some(&self.token)),
+            Some(line) => self.client.outbox().push_blocking(line, Some(&self.token)),
             None => false,
         }
     }
@@ -171,7 +188,7 @@ impl Context {
     /// [`emit_event`](Self::emit_event) for async handlers.
     pub async fn emit_event_async<T: Serialize>(&self, name: &str, data: T) -> bool {
         match Self::event_line(name, data) {
-            Some(line) => self.outbox.push_unless(line, &self.token).await,
+            Some(line) => self.client.outbox().push_unless(line, &self.token).await,
             None => false,
         }
     }
@@ -182,10 +199,11 @@ impl Context {
     /// non-JSON output, and is only compiled with the crate feature
     /// `test-hooks` (the demo backend enables it). Real handlers never need it.
     #[cfg(feature = "test-hooks")]
+    #[doc(hidden)]
     pub fn write_raw_line(&self, line: &str) -> bool {
         let mut bytes: Vec<u8> = line.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }).collect();
         bytes.push(b'\n');
-        self.outbox.push_blocking(bytes, None)
+        self.client.outbox().push_blocking(bytes, None)
     }
 
     /// Blocks until everything queued for this client so far (earlier
@@ -193,12 +211,12 @@ impl Context {
     /// five seconds. Returns true if it was. Useful right before ending the
     /// process from a handler with `std::process::exit`.
     pub fn flush(&self) -> bool {
-        self.outbox.flush_blocking(Duration::from_secs(5))
+        self.client.outbox().flush_blocking(Duration::from_secs(5))
     }
 
     /// [`flush`](Self::flush) for async handlers (no time limit: wrap it
     /// in `tokio::time::timeout` if needed).
     pub async fn flush_async(&self) -> bool {
-        self.outbox.flush().await
+        self.client.outbox().flush().await
     }
 }

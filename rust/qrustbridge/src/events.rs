@@ -42,8 +42,12 @@ impl Drop for Registration {
 }
 
 impl Hub {
-    pub(crate) fn register(self: &Arc<Self>, outbox: Outbox) -> Registration {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+    /// A number for a new connection (see `ClientHandle::id`).
+    pub(crate) fn next_client_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub(crate) fn register(self: &Arc<Self>, id: u64, outbox: Outbox) -> Registration {
         lock(&self.conns).push((id, outbox.clone()));
         Registration { hub: self.clone(), id, outbox }
     }

@@ -107,14 +107,17 @@
 
 mod blocking;
 mod cancel;
+mod client;
 mod connection;
 mod context;
+mod error;
 mod events;
 mod framing;
 mod handler;
 mod lane;
 mod listener;
 mod outbox;
+mod responder;
 mod server;
 mod shutdown;
 mod socket;
@@ -124,12 +127,15 @@ mod util;
 mod wire;
 
 pub use cancel::CancelToken;
+pub use client::{ClientHandle, PeerCredentials, Transport};
 pub use context::Context;
+pub use error::Error;
 pub use events::EventEmitter;
 pub use server::{
     Server, DEFAULT_MAX_BLOCKING_THREADS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_OUTPUT_BYTES,
     DEFAULT_MAX_QUEUED, DEFAULT_SHUTDOWN_TIMEOUT,
 };
+pub use responder::Responder;
 pub use shutdown::ShutdownHandle;
 
 /// Re-export of the `serde_json` this crate is built against, so handlers
@@ -153,5 +159,10 @@ mod tests {
         assert_send_sync::<crate::Context>();
         assert_send_sync::<crate::EventEmitter>();
         assert_send_sync::<crate::ShutdownHandle>();
+        assert_send_sync::<crate::ClientHandle>();
+        assert_send_sync::<crate::Error>();
+        assert_send::<crate::Responder>();
     }
+
+    fn assert_send<T: Send + 'static>() {}
 }

@@ -9,6 +9,7 @@ use tokio::net::{TcpListener, UnixListener};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::client::{Peer, PeerCredentials, Transport};
 use crate::connection::{serve_connection, Shared};
 use crate::socket::SocketFile;
 
@@ -36,13 +37,26 @@ pub(crate) async fn serve_listener(
         };
         match accepted {
             Ok(Accepted::Unix(stream)) => {
+                let credentials = match stream.peer_cred() {
+                    Ok(cred) => Some(PeerCredentials {
+                        uid: cred.uid(),
+                        gid: cred.gid(),
+                        pid: cred.pid().and_then(|p| u32::try_from(p).ok()).filter(|p| *p > 0),
+                    }),
+                    Err(e) => {
+                        log::warn!("cannot read the peer credentials of a client: {}", e);
+                        None
+                    }
+                };
+                let peer = Peer { transport: Transport::UnixSocket, credentials, address: None };
                 let (input, output) = stream.into_split();
-                clients.spawn(serve_connection(shared.clone(), input, output, stop.clone()));
+                clients.spawn(serve_connection(shared.clone(), input, output, stop.clone(), peer));
             }
             Ok(Accepted::Tcp(stream)) => {
                 let _ = stream.set_nodelay(true);
+                let peer = Peer { transport: Transport::Tcp, credentials: None, address: stream.peer_addr().ok() };
                 let (input, output) = stream.into_split();
-                clients.spawn(serve_connection(shared.clone(), input, output, stop.clone()));
+                clients.spawn(serve_connection(shared.clone(), input, output, stop.clone(), peer));
             }
             Err(e) => {
                 // Typically EMFILE: back off instead of spinning.

@@ -133,6 +133,13 @@ impl Outbox {
         out.unwrap_or(false)
     }
 
+    /// Queues a line at once, outside the budget: for a final response that
+    /// exists already and must keep its place before what its sender
+    /// queues next. False if the connection is closed.
+    pub(crate) fn push_now(&self, line: Vec<u8>) -> bool {
+        self.send(line, 0)
+    }
+
     /// Queues a line only if the budget has room right now.
     pub(crate) fn try_push(&self, line: Vec<u8>) -> TryPush {
         let permits = self.permits_for(&line);

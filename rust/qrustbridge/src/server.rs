@@ -16,10 +16,13 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::runtime::Runtime;
 use tokio_util::sync::CancellationToken;
 
-use crate::connection::{serve_connection, Shared};
+use crate::client::{ClientHandle, Peer, PeerCredentials, Transport};
+use crate::connection::{serve_connection, ConnectHook, DisconnectHook, Shared};
 use crate::context::Context;
+use crate::error::Error;
 use crate::events::{EventEmitter, Hub};
-use crate::handler::{deserialize_params, serialize_result, BoxReply, Handler, Reply, Run};
+use crate::handler::{deserialize_params, typed_async, typed_sync, AsyncFn, BoxReply, Handler, Reply, Run, SyncFn};
+use crate::responder::Responder;
 use crate::listener::{serve_listener, Listener};
 use crate::shutdown::{watch_signals, ShutdownHandle};
 use crate::socket::{bind_unix, SocketAccess};
@@ -80,6 +83,8 @@ pub struct Server {
     socket_access: SocketAccess,
     hub: Arc<Hub>,
     shutdown: CancellationToken,
+    on_connect: Option<Box<ConnectHook>>,
+    on_disconnect: Option<Box<DisconnectHook>>,
 }
 
 impl Default for Server {
@@ -104,6 +109,9 @@ impl std::fmt::Debug for Server {
             .field("max_output_bytes", &self.max_output_bytes)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("worker_threads", &self.worker_threads)
+            .field("socket_access", &self.socket_access)
+            .field("on_connect", &self.on_connect.is_some())
+            .field("on_disconnect", &self.on_disconnect.is_some())
             .finish()
     }
 }
@@ -130,6 +138,8 @@ impl Server {
             socket_access: SocketAccess::default(),
             hub: Arc::new(Hub::default()),
             shutdown: CancellationToken::new(),
+            on_connect: None,
+            on_disconnect: None,
         }
     }
 
@@ -269,8 +279,10 @@ impl Server {
 
     /// Registers a synchronous handler for `method`. It gets the request's
     /// `params` (`null` when absent) and the request [`Context`], and
-    /// returns the result, or an error message sent as
-    /// `{"success":false,"error":..}`. It runs on the blocking pool (see
+    /// returns the result, or an [`Error`] sent as
+    /// `{"success":false,"error":..}` (plus `errorCode`/`errorData` when
+    /// set). `?` converts strings, I/O, serde and boxed errors into it (see
+    /// [`Error`]); a `String` message is returned as `Err(msg.into())`. It runs on the blocking pool (see
     /// [`max_blocking_threads`](Self::max_blocking_threads)), so it may
     /// block; long waits should use [`Context::cancelled_wait`].
     ///
@@ -279,9 +291,9 @@ impl Server {
     /// Registering the same name again replaces the earlier handler.
     pub fn handler<F>(self, method: impl Into<String>, f: F) -> Server
     where
-        F: Fn(Value, &Context) -> Result<Value, String> + Send + Sync + 'static,
+        F: Fn(Value, &Context) -> Result<Value, Error> + Send + Sync + 'static,
     {
-        self.register(method.into(), false, Run::Blocking(Box::new(f)))
+        self.register(method.into(), false, Run::Blocking(untyped_sync(f)))
     }
 
     /// Registers a synchronous handler whose params and result are typed.
@@ -289,21 +301,22 @@ impl Server {
     /// client gets the error `invalid params: <serde message>` and `f` is
     /// not called. Absent or `null` params deserialize as `null`, and, if
     /// `P` does not accept `null`, as `{}` (so a struct whose fields all
-    /// have defaults needs no params). The result is serialized from `R`.
+    /// have defaults needs no params). The result is serialized straight
+    /// from `R` into the response line (no `Value` in between), so struct
+    /// fields keep their declaration order.
     ///
     /// The types can be given by annotating the closure (`|p: Add, _ctx|`)
     /// or with a turbofish: `.typed_handler::<Add, i64>("add", f)`.
     pub fn typed_handler<P, R>(
         self,
         method: impl Into<String>,
-        f: impl Fn(P, &Context) -> Result<R, String> + Send + Sync + 'static,
+        f: impl Fn(P, &Context) -> Result<R, Error> + Send + Sync + 'static,
     ) -> Server
     where
         P: DeserializeOwned,
         R: Serialize,
     {
-        let wrapped = move |params: Value, ctx: &Context| -> Reply { serialize_result(f(deserialize_params(params)?, ctx)?) };
-        self.register(method.into(), false, Run::Blocking(Box::new(wrapped)))
+        self.register(method.into(), false, Run::Blocking(typed_sync(f)))
     }
 
     /// Registers a synchronous streaming handler: it may call
@@ -313,9 +326,9 @@ impl Server {
     /// [`handler`](Self::handler).
     pub fn stream_handler<F>(self, method: impl Into<String>, f: F) -> Server
     where
-        F: Fn(Value, &Context) -> Result<Value, String> + Send + Sync + 'static,
+        F: Fn(Value, &Context) -> Result<Value, Error> + Send + Sync + 'static,
     {
-        self.register(method.into(), true, Run::Blocking(Box::new(f)))
+        self.register(method.into(), true, Run::Blocking(untyped_sync(f)))
     }
 
     /// A synchronous streaming handler with typed params and result,
@@ -324,14 +337,13 @@ impl Server {
     pub fn typed_stream_handler<P, R>(
         self,
         method: impl Into<String>,
-        f: impl Fn(P, &Context) -> Result<R, String> + Send + Sync + 'static,
+        f: impl Fn(P, &Context) -> Result<R, Error> + Send + Sync + 'static,
     ) -> Server
     where
         P: DeserializeOwned,
         R: Serialize,
     {
-        let wrapped = move |params: Value, ctx: &Context| -> Reply { serialize_result(f(deserialize_params(params)?, ctx)?) };
-        self.register(method.into(), true, Run::Blocking(Box::new(wrapped)))
+        self.register(method.into(), true, Run::Blocking(typed_sync(f)))
     }
 
     /// Registers an async handler: `f` gets the params and an owned
@@ -353,10 +365,9 @@ impl Server {
     pub fn async_handler<F, Fut>(self, method: impl Into<String>, f: F) -> Server
     where
         F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Value, String>> + Send + 'static,
+        Fut: Future<Output = Result<Value, Error>> + Send + 'static,
     {
-        let boxed = move |params: Value, ctx: Context| -> BoxReply { Box::pin(f(params, ctx)) };
-        self.register(method.into(), false, Run::Async(Box::new(boxed)))
+        self.register(method.into(), false, Run::Async(untyped_async(f)))
     }
 
     /// [`async_handler`](Self::async_handler) with typed params and result,
@@ -366,16 +377,9 @@ impl Server {
         P: DeserializeOwned,
         R: Serialize,
         F: Fn(P, Context) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<R, String>> + Send + 'static,
+        Fut: Future<Output = Result<R, Error>> + Send + 'static,
     {
-        let boxed = move |params: Value, ctx: Context| -> BoxReply {
-            let fut = match deserialize_params::<P>(params) {
-                Ok(typed) => f(typed, ctx),
-                Err(e) => return Box::pin(async move { Err(e) }),
-            };
-            Box::pin(async move { serialize_result(fut.await?) })
-        };
-        self.register(method.into(), false, Run::Async(Box::new(boxed)))
+        self.register(method.into(), false, Run::Async(typed_async(f)))
     }
 
     /// An async streaming handler: sends chunks with
@@ -384,10 +388,9 @@ impl Server {
     pub fn async_stream_handler<F, Fut>(self, method: impl Into<String>, f: F) -> Server
     where
         F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Value, String>> + Send + 'static,
+        Fut: Future<Output = Result<Value, Error>> + Send + 'static,
     {
-        let boxed = move |params: Value, ctx: Context| -> BoxReply { Box::pin(f(params, ctx)) };
-        self.register(method.into(), true, Run::Async(Box::new(boxed)))
+        self.register(method.into(), true, Run::Async(untyped_async(f)))
     }
 
     /// The typed variant of [`async_stream_handler`](Self::async_stream_handler).
@@ -396,16 +399,81 @@ impl Server {
         P: DeserializeOwned,
         R: Serialize,
         F: Fn(P, Context) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<R, String>> + Send + 'static,
+        Fut: Future<Output = Result<R, Error>> + Send + 'static,
     {
-        let boxed = move |params: Value, ctx: Context| -> BoxReply {
-            let fut = match deserialize_params::<P>(params) {
-                Ok(typed) => f(typed, ctx),
-                Err(e) => return Box::pin(async move { Err(e) }),
-            };
-            Box::pin(async move { serialize_result(fut.await?) })
+        self.register(method.into(), true, Run::Async(typed_async(f)))
+    }
+
+    /// Registers a handler that answers later, through a [`Responder`] it
+    /// may move into another thread or task: `f` gets the params
+    /// (deserialized into `P` like in [`typed_handler`](Self::typed_handler);
+    /// `P = Value` takes them as they are) and the responder, and returns
+    /// at once. It runs on the blocking pool like a synchronous handler.
+    ///
+    /// The client gets exactly one response: the responder's answer, or
+    /// `cancelled` if the request is cancelled first, or an error if the
+    /// responder is dropped without answering (see [`Responder`]).
+    ///
+    /// ```no_run
+    /// # use qrustbridge::{Responder, Server};
+    /// # use qrustbridge::serde_json::{json, Value};
+    /// Server::new().deferred_handler("later", |_params: Value, responder: Responder| {
+    ///     std::thread::spawn(move || {
+    ///         // ... long work, or waiting for something else ...
+    ///         responder.ok(json!({ "done": true }));
+    ///     });
+    /// });
+    /// ```
+    pub fn deferred_handler<P, F>(self, method: impl Into<String>, f: F) -> Server
+    where
+        P: DeserializeOwned,
+        F: Fn(P, Responder) + Send + Sync + 'static,
+    {
+        let wrapped = move |params: Value, responder: Responder| match deserialize_params::<P>(params) {
+            Ok(typed) => f(typed, responder),
+            Err(e) => {
+                responder.err(e);
+            }
         };
-        self.register(method.into(), true, Run::Async(Box::new(boxed)))
+        self.register(method.into(), false, Run::Deferred(Box::new(wrapped)))
+    }
+
+    /// Runs `hook` for every new client before it gets its ready event, with
+    /// its [`ClientHandle`]: who it is ([`ClientHandle::credentials`]: uid,
+    /// gid and pid of a Unix socket peer via `SO_PEERCRED`; for stdio the
+    /// parent process) and a handle to send it events later. Returning
+    /// `Err` refuses the client: it gets nothing, not even the ready event,
+    /// its connection is closed, and the reason is logged (for stdio,
+    /// `serve_stdio` then returns a `PermissionDenied` error). A panic in
+    /// the hook refuses the client too.
+    ///
+    /// It runs on the connection's task: keep it short (no blocking I/O).
+    ///
+    /// ```no_run
+    /// # use qrustbridge::{Error, Server};
+    /// Server::new().on_connect(|client| match client.credentials() {
+    ///     Some(peer) if peer.uid == 0 || peer.uid == 1000 => Ok(()),
+    ///     other => Err(Error::new(format!("not allowed: {:?}", other))),
+    /// });
+    /// ```
+    pub fn on_connect<F>(mut self, hook: F) -> Server
+    where
+        F: Fn(&ClientHandle) -> Result<(), Error> + Send + Sync + 'static,
+    {
+        self.on_connect = Some(Box::new(hook));
+        self
+    }
+
+    /// Runs `hook` when a client that [`on_connect`](Self::on_connect)
+    /// accepted is gone: after its input ended, its requests finished or
+    /// were cancelled, and its output was drained. Its
+    /// [`ClientHandle::is_connected`] is false by then.
+    pub fn on_disconnect<F>(mut self, hook: F) -> Server
+    where
+        F: Fn(&ClientHandle) + Send + Sync + 'static,
+    {
+        self.on_disconnect = Some(Box::new(hook));
+        self
     }
 
     fn register(mut self, method: String, streaming: bool, run: Run) -> Server {
@@ -440,6 +508,8 @@ impl Server {
             max_output_bytes: self.max_output_bytes,
             lane: crate::lane::Lane::new(self.max_blocking_threads),
             hub: self.hub,
+            on_connect: self.on_connect,
+            on_disconnect: self.on_disconnect,
         });
         (shared, self.shutdown, self.handle_signals)
     }
@@ -517,7 +587,8 @@ impl Server {
         W: AsyncWrite + Unpin + Send + 'static,
     {
         let (shared, _, _) = self.into_shared();
-        serve_connection(shared, input, output, CancellationToken::new()).await
+        let peer = Peer { transport: Transport::Io, credentials: None, address: None };
+        serve_connection(shared, input, output, CancellationToken::new(), peer).await
     }
 
     /// Serves the parent process over stdin/stdout until stdin reaches EOF
@@ -540,7 +611,9 @@ impl Server {
         let (input, output) = crate::stdio::take_stdio()?;
         let (shared, stop, signals) = self.into_shared();
         let watcher = if signals { Some(watch_signals(stop.clone())?) } else { None };
-        let result = serve_connection(shared, input, output, stop).await;
+        let peer =
+            Peer { transport: Transport::Stdio, credentials: Some(PeerCredentials::of_parent()), address: None };
+        let result = serve_connection(shared, input, output, stop, peer).await;
         if let Some(w) = watcher {
             w.abort();
         }
@@ -667,4 +740,26 @@ fn pump_in<R: Read>(mut input: R, mut to_runtime: StdUnixStream) {
 fn pump_out<W: Write>(mut from_runtime: StdUnixStream, mut output: W) {
     let _ = io::copy(&mut from_runtime, &mut output);
     let _ = output.flush();
+}
+
+/// Wraps an untyped synchronous handler: its `Value` result is serialized
+/// into the response line.
+fn untyped_sync<F>(f: F) -> Box<SyncFn>
+where
+    F: Fn(Value, &Context) -> Result<Value, Error> + Send + Sync + 'static,
+{
+    Box::new(move |params: Value, ctx: &Context| -> Reply { f(params, ctx).map(|v| wire::ok_line(ctx.id(), &v)) })
+}
+
+/// Wraps an untyped async handler.
+fn untyped_async<F, Fut>(f: F) -> Box<AsyncFn>
+where
+    F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Value, Error>> + Send + 'static,
+{
+    Box::new(move |params: Value, ctx: Context| -> BoxReply {
+        let id = ctx.shared_id();
+        let fut = f(params, ctx);
+        Box::pin(async move { fut.await.map(|v| wire::ok_line(&id, &v)) })
+    })
 }

@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::error::Error;
+
 /// A well-formed request. Strings are borrowed from the input line when
 /// they contain no escape sequences.
 #[derive(Deserialize)]
@@ -133,10 +135,10 @@ pub(crate) fn sniff_id(prefix: &[u8]) -> Option<String> {
 }
 
 #[derive(Serialize)]
-struct OkResponse<'a> {
+struct OkResponse<'a, T: Serialize + ?Sized> {
     id: &'a str,
     success: bool,
-    result: &'a Value,
+    result: &'a T,
 }
 
 #[derive(Serialize)]
@@ -144,6 +146,10 @@ struct ErrResponse<'a> {
     id: &'a str,
     success: bool,
     error: &'a str,
+    #[serde(rename = "errorCode", skip_serializing_if = "Option::is_none")]
+    error_code: Option<&'a str>,
+    #[serde(rename = "errorData", skip_serializing_if = "Option::is_none")]
+    error_data: Option<&'a Value>,
 }
 
 #[derive(Serialize)]
@@ -169,15 +175,31 @@ fn to_line<T: Serialize + ?Sized>(msg: &T) -> serde_json::Result<Vec<u8>> {
 /// `{"id":..,"success":true,"result":..}\n`
 pub(crate) fn ok_line(id: &str, result: &Value) -> Vec<u8> {
     // Serializing a `Value` cannot fail.
+    typed_ok_line(id, result).unwrap_or_else(|e| err_line(id, &format!("cannot serialize result: {}", e)))
+}
+
+/// `{"id":..,"success":true,"result":..}\n`, the result serialized
+/// straight from `T` (no `Value` in between, so struct fields keep their
+/// declaration order).
+pub(crate) fn typed_ok_line<T: Serialize + ?Sized>(id: &str, result: &T) -> serde_json::Result<Vec<u8>> {
     to_line(&OkResponse { id, success: true, result })
-        .unwrap_or_else(|e| err_line(id, &format!("cannot serialize result: {}", e)))
 }
 
 /// `{"id":..,"success":false,"error":..}\n`
 pub(crate) fn err_line(id: &str, error: &str) -> Vec<u8> {
+    error_line_parts(id, error, None, None)
+}
+
+/// The error response for `error`: `errorCode` and `errorData` are added
+/// after `error` when set.
+pub(crate) fn error_line(id: &str, error: &Error) -> Vec<u8> {
+    error_line_parts(id, error.message(), error.code(), error.data())
+}
+
+fn error_line_parts(id: &str, error: &str, error_code: Option<&str>, error_data: Option<&Value>) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + id.len() + error.len());
-    // Serializing plain strings cannot fail.
-    let _ = serde_json::to_writer(&mut out, &ErrResponse { id, success: false, error });
+    // Serializing strings and a `Value` cannot fail.
+    let _ = serde_json::to_writer(&mut out, &ErrResponse { id, success: false, error, error_code, error_data });
     out.push(b'\n');
     out
 }
@@ -256,5 +278,33 @@ mod tests {
         assert_eq!(chunk_line("3", &json!([1])).unwrap(), b"{\"id\":\"3\",\"stream\":true,\"data\":[1]}\n");
         assert_eq!(event_line("ready", &json!({})).unwrap(), b"{\"event\":\"ready\",\"data\":{}}\n");
         assert_eq!(ok_line("n", &Value::Null), b"{\"id\":\"n\",\"success\":true,\"result\":null}\n");
+        assert_eq!(error_line("4", &Error::new("plain")), b"{\"id\":\"4\",\"success\":false,\"error\":\"plain\"}\n");
+    }
+
+    #[test]
+    fn error_code_and_data_follow_the_message() {
+        let e = Error::coded("E_X", "failed").with_data(json!({"hint": "retry"}));
+        assert_eq!(
+            String::from_utf8(error_line("5", &e)).unwrap(),
+            "{\"id\":\"5\",\"success\":false,\"error\":\"failed\",\"errorCode\":\"E_X\",\"errorData\":{\"hint\":\"retry\"}}\n"
+        );
+        let data_only = Error::new("m").with_data(3);
+        assert_eq!(
+            String::from_utf8(error_line("6", &data_only)).unwrap(),
+            "{\"id\":\"6\",\"success\":false,\"error\":\"m\",\"errorData\":3}\n"
+        );
+    }
+
+    #[test]
+    fn typed_results_keep_field_order() {
+        #[derive(Serialize)]
+        struct Z {
+            zeta: u8,
+            alpha: u8,
+        }
+        assert_eq!(
+            String::from_utf8(typed_ok_line("7", &Z { zeta: 1, alpha: 2 }).unwrap()).unwrap(),
+            "{\"id\":\"7\",\"success\":true,\"result\":{\"zeta\":1,\"alpha\":2}}\n"
+        );
     }
 }

@@ -33,7 +33,7 @@ fn test_server() -> Server {
     Server::new()
         .handle_signals(false)
         .handler("echo", |p, _| Ok(p))
-        .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("failed").to_owned()))
+        .handler("fail", |p, _| Err(p["message"].as_str().unwrap_or("failed").into()))
         .handler("sleep", |p, ctx| {
             let ms = p["ms"].as_u64().unwrap_or(0);
             if ctx.cancelled_wait(Duration::from_millis(ms)) {
