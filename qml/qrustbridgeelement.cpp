@@ -297,6 +297,12 @@ QJSValue QRustBridgeElementPrivate::errorToJs(QJSEngine *engine, const QRustBrid
         value.setProperty(QStringLiteral("method"), error.method());
     if (!error.requestId().isEmpty())
         value.setProperty(QStringLiteral("requestId"), error.requestId());
+    // Always present, so QML can test error.remoteCode === "not_found"
+    // without first asking whether the property exists.
+    value.setProperty(QStringLiteral("remoteCode"), error.remoteCode());
+    value.setProperty(QStringLiteral("remoteData"), error.remoteData().isUndefined()
+                                                        ? QJSValue(QJSValue::UndefinedValue)
+                                                        : QRustJsConverter::toJs(engine, error.remoteData()));
     return value;
 }
 

@@ -43,7 +43,10 @@ class QRustBridgeElementPrivate;
     reject. call() and stream() resolve with the backend's result, or reject
     with an \c Error whose \c code is QRustBridgeError::codeName() (e.g.
     \c "Remote", \c "Timeout", \c "ProcessExited") and whose \c message says
-    what happened; \c method and \c requestId are set when known. Their
+    what happened; \c method and \c requestId are set when known;
+    \c remoteCode and \c remoteData carry a Remote error's
+    QRustBridgeError::remoteCode() and remoteData() (\c "" and \c undefined
+    when the backend sent none). Their
     promises have an extra \c cancel() method (same as cancel(promise)).
     kill() resolves (with \c undefined) once the state is NotRunning.
 

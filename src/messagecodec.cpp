@@ -257,6 +257,16 @@ bool MessageCodec::decode(const QByteArray &line, InboundMessage &out, QString &
             JsonWriter().appendValue(text, error);
             out.value = QString::fromUtf8(text);
         }
+        // Structured errors (DESIGN.md §1): optional, beside the string
+        // "error". A code that is not a string is ignored, not guessed at.
+        const QJsonValue code = object.value(QLatin1String("errorCode"));
+        const QJsonValue data = object.value(QLatin1String("errorData"));
+        const QString remoteCode = code.isString() ? code.toString() : QString();
+        if (!remoteCode.isEmpty() || !data.isUndefined()) {
+            QRustBridgeError detail(QRustBridgeError::Code::Remote, out.value.toString());
+            detail.setRemoteDetails(remoteCode, data);
+            out.setError(std::move(detail));
+        }
     }
     return true;
 }

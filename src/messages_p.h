@@ -23,7 +23,7 @@ struct OutboundRequest
 struct InboundMessage
 {
     enum class Kind {
-        Response,       // id, success, value (result, or error message)
+        Response,       // id, success, value (result, or error message); error() holds errorCode/errorData if sent
         Chunk,          // id, value
         Event,          // text = name, value = data
         StderrLine,     // text

@@ -586,9 +586,11 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         if (message.success) {
             pending.resolve(message.id, message.value);
         } else {
-            pending.reject(message.id, QRustBridgeError(QRustBridgeError::Code::Remote,
-                                                        message.value.toString(), entry->method,
-                                                        MessageCodec::requestIdString(message.id)));
+            QRustBridgeError error(QRustBridgeError::Code::Remote, message.value.toString(), entry->method,
+                                   MessageCodec::requestIdString(message.id));
+            if (message.errorDetail)  // only when the backend sent errorCode/errorData
+                error.setRemoteDetails(message.errorDetail->remoteCode(), message.errorDetail->remoteData());
+            pending.reject(message.id, error);
         }
         return;
     }

@@ -39,6 +39,22 @@ QString QRustBridgeError::requestId() const
     return m_requestId;
 }
 
+QString QRustBridgeError::remoteCode() const
+{
+    return m_remoteCode;
+}
+
+QJsonValue QRustBridgeError::remoteData() const
+{
+    return m_remoteData;
+}
+
+void QRustBridgeError::setRemoteDetails(const QString &remoteCode, const QJsonValue &remoteData)
+{
+    m_remoteCode = remoteCode;
+    m_remoteData = remoteData;
+}
+
 bool QRustBridgeError::isError() const
 {
     return m_code != Code::NoError;

@@ -3,6 +3,7 @@
 #include <QRustBridge/qrustbridge_export.h>
 
 #include <QtCore/QException>
+#include <QtCore/QJsonValue>
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
 
@@ -61,6 +62,19 @@ public:
     QString method() const;
     /*! Wire id of the failed request, empty for bridge-level errors. */
     QString requestId() const;
+    /*! The backend's machine-readable error code, for Code::Remote errors
+        whose response carried a string \c "errorCode" beside \c "error"
+        (e.g. \c "not_found"); empty otherwise, and for a code that is not
+        a string. See docs/error-codes.md. */
+    QString remoteCode() const;
+    /*! The backend's \c "errorData" of a Code::Remote error (any JSON, e.g.
+        \c {"path":"/etc/x"}); undefined (QJsonValue::Undefined) when the
+        response had none. */
+    QJsonValue remoteData() const;
+    /*! Sets remoteCode() and remoteData(). The bridge does this for remote
+        errors; a test double or a wrapper that rebuilds an error uses it to
+        keep them. */
+    void setRemoteDetails(const QString &remoteCode, const QJsonValue &remoteData);
     /*! True unless code() is NoError. */
     bool isError() const;
     /*! Stable English name of \a code, e.g. "Timeout" (for logs and QML). */
@@ -78,6 +92,8 @@ private:
     QString m_message;
     QString m_method;
     QString m_requestId;
+    QString m_remoteCode;
+    QJsonValue m_remoteData = QJsonValue(QJsonValue::Undefined);
     mutable QByteArray m_what; // cache for what()
 };
 

@@ -12,7 +12,10 @@
 //   dup (answers twice), nosuccess, badsuccess, huge {bytes, newline} (one line of bytes 'x'),
 //   chunk_after_end (final response, then a chunk for the same id), exit {code},
 //   unknown_id (answers with another id first), sleep_forever (never answers),
-//   pid (answers with its process id).
+//   pid (answers with its process id),
+//   fail_with {message, code, data} (success:false with "error": message and,
+//   when given, "errorCode": code and "errorData": data, each copied as sent,
+//   so a non-string code reaches the client as it is).
 
 #include <QtCore/QByteArray>
 #include <QtCore/QFile>
@@ -127,6 +130,14 @@ int main(int argc, char **argv)
             ::_exit(params.value(QStringLiteral("code")).toInt());
         } else if (method == QLatin1String("pid")) {
             writeJson(ok(id, qint64(::getpid())));
+        } else if (method == QLatin1String("fail_with")) {
+            QJsonObject failure{{QStringLiteral("id"), id}, {QStringLiteral("success"), false},
+                                {QStringLiteral("error"), params.value(QStringLiteral("message"))}};
+            if (params.contains(QStringLiteral("code")))
+                failure.insert(QStringLiteral("errorCode"), params.value(QStringLiteral("code")));
+            if (params.contains(QStringLiteral("data")))
+                failure.insert(QStringLiteral("errorData"), params.value(QStringLiteral("data")));
+            writeJson(failure);
         } else if (method == QLatin1String("sleep_forever")) {
             // never answers
         } else {

@@ -18,6 +18,8 @@ private Q_SLOTS:
     void encodesRequest();
     void requestRoundTripsThroughJson();
     void decodesResponses();
+    void decodesStructuredErrors_data();
+    void decodesStructuredErrors();
     void decodesChunkAndEvent();
     void flagsMalformedResponse();
     void refusesUnusableLines_data();
@@ -87,6 +89,57 @@ void tst_MessageCodec::decodesResponses()
     InboundMessage objectError;
     QVERIFY(MessageCodec::decode("{\"id\":\"5\",\"success\":false,\"error\":{\"code\":2}}", objectError, problem));
     QCOMPARE(objectError.value.toString(), QStringLiteral("{\"code\":2}"));
+}
+
+void tst_MessageCodec::decodesStructuredErrors_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<bool>("hasDetail");
+    QTest::addColumn<QString>("remoteCode");
+    QTest::addColumn<QJsonValue>("remoteData");
+
+    const QJsonValue undefined(QJsonValue::Undefined);
+    QTest::newRow("plain smartrust error: no detail")
+        << QByteArray(R"({"id":"4","success":false,"error":"boom"})") << "boom" << false << QString() << undefined;
+    QTest::newRow("code and object data")
+        << QByteArray(R"({"id":"4","success":false,"error":"no such file","errorCode":"not_found","errorData":{"path":"/x"}})")
+        << "no such file" << true << "not_found" << QJsonValue(QJsonObject{{QStringLiteral("path"), QStringLiteral("/x")}});
+    QTest::newRow("keys before error")
+        << QByteArray(R"({"errorData":[1,2],"errorCode":"busy","id":"4","success":false,"error":"wait"})")
+        << "wait" << true << "busy" << QJsonValue(QJsonArray{1, 2});
+    QTest::newRow("code only")
+        << QByteArray(R"({"id":"4","success":false,"error":"e","errorCode":"denied"})") << "e" << true << "denied" << undefined;
+    QTest::newRow("data only, null")
+        << QByteArray(R"({"id":"4","success":false,"error":"e","errorData":null})") << "e" << true << QString()
+        << QJsonValue(QJsonValue::Null);
+    QTest::newRow("numeric code is malformed: empty")
+        << QByteArray(R"({"id":"4","success":false,"error":"e","errorCode":42})") << "e" << false << QString() << undefined;
+    QTest::newRow("object code is malformed: empty, data kept")
+        << QByteArray(R"({"id":"4","success":false,"error":"e","errorCode":{"a":1},"errorData":7})") << "e" << true
+        << QString() << QJsonValue(7);
+    QTest::newRow("detail on a success is ignored")
+        << QByteArray(R"({"id":"4","success":true,"result":1,"errorCode":"x"})") << QString() << false << QString() << undefined;
+}
+
+void tst_MessageCodec::decodesStructuredErrors()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, message);
+    QFETCH(bool, hasDetail);
+    QFETCH(QString, remoteCode);
+    QFETCH(QJsonValue, remoteData);
+
+    InboundMessage decoded;
+    QString problem;
+    QVERIFY2(MessageCodec::decode(line, decoded, problem), qPrintable(problem));
+    QCOMPARE(decoded.kind, InboundMessage::Kind::Response);
+    QCOMPARE(decoded.id, quint64(4));
+    if (!decoded.success)
+        QCOMPARE(decoded.value.toString(), message);
+    QCOMPARE(bool(decoded.errorDetail), hasDetail);
+    QCOMPARE(decoded.error().remoteCode(), remoteCode);
+    QCOMPARE(decoded.error().remoteData(), remoteData);
 }
 
 void tst_MessageCodec::decodesChunkAndEvent()

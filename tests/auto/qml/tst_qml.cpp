@@ -1,6 +1,7 @@
 // QML test runner for the RustBridge element (tst_*.qml in this directory).
 // Gives every test engine two context properties:
 //   demoBackendPath  path of the Rust demo backend ($DEMO_BACKEND_PATH, else the build-time path)
+//   fakeBackendPath  path of tests/fakebackend (scripted replies, e.g. fail_with)
 //   socketDaemon     starts/stops "demo-backend --socket <path>" (or --tcp) for connectToServer()
 //                    and connectToHost() tests
 // and sets $QRUSTBRIDGE_QML_TEST_BACKEND to the backend path.
@@ -97,6 +98,7 @@ public Q_SLOTS:
         // For the envVarName test: the backend is findable only through this variable.
         qputenv("QRUSTBRIDGE_QML_TEST_BACKEND", demoBackendPath().toLocal8Bit());
         engine->rootContext()->setContextProperty(QStringLiteral("demoBackendPath"), demoBackendPath());
+        engine->rootContext()->setContextProperty(QStringLiteral("fakeBackendPath"), QStringLiteral(FAKE_BACKEND_PATH));
         engine->rootContext()->setContextProperty(QStringLiteral("socketDaemon"), &m_daemon);
     }
 

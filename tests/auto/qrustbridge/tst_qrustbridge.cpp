@@ -25,6 +25,10 @@ private Q_SLOTS:
     void echoRoundTrips_data();
     void echoRoundTrips();
     void remoteErrorCarriesMessage();
+    void remoteErrorCarriesCodeAndData();
+    void remoteErrorWithoutDetailsHasEmptyCodeAndData();
+    void streamFailureCarriesCodeAndData();
+    void remoteDetailsSurviveCopyAndMove();
     void requestTimeoutFails();
     void concurrentRequestsResolveToTheirOwnIds();
     void slowRequestsRunConcurrently();
@@ -178,6 +182,99 @@ void tst_QRustBridge::remoteErrorCarriesMessage()
     QCOMPARE(error.method(), QStringLiteral("fail"));
     QVERIFY(!error.requestId().isEmpty());
     QVERIFY(bridge.isRunning());
+}
+
+namespace {
+
+QJsonObject failWith(const QString &message, const QJsonValue &code = QJsonValue::Undefined,
+                     const QJsonValue &data = QJsonValue::Undefined)
+{
+    QJsonObject params{{QStringLiteral("message"), message}};
+    if (!code.isUndefined())
+        params.insert(QStringLiteral("code"), code);
+    if (!data.isUndefined())
+        params.insert(QStringLiteral("data"), data);
+    return params;
+}
+
+} // namespace
+
+void tst_QRustBridge::remoteErrorCarriesCodeAndData()
+{
+    QRustBridge bridge(fakeOptions());
+    QRB_SPAWN(bridge);
+    const QJsonObject data{{QStringLiteral("path"), QStringLiteral("/etc/shadow")},
+                           {QStringLiteral("tries"), QJsonArray{1, 2}}};
+    QFuture<QJsonValue> reply = bridge.sendCommand(
+        QStringLiteral("fail_with"), failWith(QStringLiteral("permission denied"), QStringLiteral("denied"), data));
+    QRB_WAIT(reply, 5000);
+    const QRustBridgeError error = errorOf(reply);
+    QCOMPARE(error.code(), Code::Remote);
+    QCOMPARE(error.message(), QStringLiteral("permission denied"));
+    QCOMPARE(error.method(), QStringLiteral("fail_with"));
+    QVERIFY(!error.requestId().isEmpty());
+    QCOMPARE(error.remoteCode(), QStringLiteral("denied"));
+    QCOMPARE(error.remoteData(), QJsonValue(data));
+}
+
+void tst_QRustBridge::remoteErrorWithoutDetailsHasEmptyCodeAndData()
+{
+    QRustBridge bridge(fakeOptions());
+    QRB_SPAWN(bridge);
+    // A smartrust-style error first, then one whose code is not a string:
+    // both leave remoteCode() empty; the second keeps its data.
+    QFuture<QJsonValue> plain = bridge.sendCommand(QStringLiteral("fail_with"), failWith(QStringLiteral("nope")));
+    QFuture<QJsonValue> numeric = bridge.sendCommand(QStringLiteral("fail_with"),
+                                                     failWith(QStringLiteral("odd"), 42, QStringLiteral("kept")));
+    QRB_WAIT(plain, 5000);
+    QRB_WAIT(numeric, 5000);
+    const QRustBridgeError plainError = errorOf(plain);
+    QCOMPARE(plainError.code(), Code::Remote);
+    QCOMPARE(plainError.message(), QStringLiteral("nope"));
+    QVERIFY(plainError.remoteCode().isEmpty());
+    QVERIFY(plainError.remoteData().isUndefined());
+    const QRustBridgeError numericError = errorOf(numeric);
+    QCOMPARE(numericError.message(), QStringLiteral("odd"));
+    QVERIFY(numericError.remoteCode().isEmpty());
+    QCOMPARE(numericError.remoteData(), QJsonValue(QStringLiteral("kept")));
+    // Errors that did not come from the backend have none either.
+    QVERIFY(QRustBridgeError(Code::Timeout, QStringLiteral("t")).remoteCode().isEmpty());
+    QVERIFY(QRustBridgeError(Code::Timeout, QStringLiteral("t")).remoteData().isUndefined());
+}
+
+void tst_QRustBridge::streamFailureCarriesCodeAndData()
+{
+    QRustBridge bridge(fakeOptions());
+    QRB_SPAWN(bridge);
+    QRustStream *stream = bridge.sendCommandStreaming(
+        QStringLiteral("fail_with"), failWith(QStringLiteral("gone"), QStringLiteral("not_found"), 7));
+    QSignalSpy failed(stream, &QRustStream::failed);
+    QVERIFY(failed.wait(5000));
+    const auto error = failed.at(0).at(0).value<QRustBridgeError>();
+    QCOMPARE(error.code(), Code::Remote);
+    QCOMPARE(error.remoteCode(), QStringLiteral("not_found"));
+    QCOMPARE(error.remoteData(), QJsonValue(7));
+    QCOMPARE(errorOf(stream->result()).remoteCode(), QStringLiteral("not_found"));
+    delete stream;
+}
+
+void tst_QRustBridge::remoteDetailsSurviveCopyAndMove()
+{
+    QRustBridgeError error(Code::Remote, QStringLiteral("m"), QStringLiteral("open"), QStringLiteral("3"));
+    error.setRemoteDetails(QStringLiteral("busy"), QJsonArray{1});
+    const QRustBridgeError copy = error;
+    QCOMPARE(copy.remoteCode(), QStringLiteral("busy"));
+    QCOMPARE(copy.remoteData(), QJsonValue(QJsonArray{1}));
+    const QRustBridgeError moved = std::move(error);
+    QCOMPARE(moved.remoteCode(), QStringLiteral("busy"));
+    std::unique_ptr<QRustBridgeError> cloned(copy.clone());
+    QCOMPARE(cloned->remoteData(), QJsonValue(QJsonArray{1}));
+    try {
+        copy.raise();
+        QFAIL("raise() did not throw");
+    } catch (const QRustBridgeError &thrown) {
+        QCOMPARE(thrown.remoteCode(), QStringLiteral("busy"));
+    }
 }
 
 void tst_QRustBridge::requestTimeoutFails()
