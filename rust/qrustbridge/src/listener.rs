@@ -5,14 +5,21 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::{TcpListener, UnixListener};
+use tokio::net::TcpListener;
+#[cfg(unix)]
+use tokio::net::UnixListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::connection::{serve_connection, Shared};
+#[cfg(unix)]
 use crate::socket::SocketFile;
+/// No socket files without Unix sockets: `None` is the only value.
+#[cfg(not(unix))]
+pub(crate) type SocketFile = std::convert::Infallible;
 
 pub(crate) enum Listener {
+    #[cfg(unix)]
     Unix(UnixListener),
     Tcp(TcpListener),
 }
@@ -26,6 +33,7 @@ pub(crate) async fn serve_listener(
     stop: CancellationToken,
 ) -> io::Result<()> {
     let mut clients = JoinSet::new();
+    #[cfg(unix)]
     crate::systemd::notify("READY=1");
     loop {
         let accepted = tokio::select! {
@@ -35,6 +43,7 @@ pub(crate) async fn serve_listener(
             accepted = accept(&listener) => accepted,
         };
         match accepted {
+            #[cfg(unix)]
             Ok(Accepted::Unix(stream)) => {
                 let (input, output) = stream.into_split();
                 clients.spawn(serve_connection(shared.clone(), input, output, stop.clone()));
@@ -51,6 +60,7 @@ pub(crate) async fn serve_listener(
             }
         }
     }
+    #[cfg(unix)]
     crate::systemd::notify("STOPPING=1");
     // Stop accepting and make the path free for a new server right away.
     drop(listener);
@@ -67,12 +77,14 @@ pub(crate) async fn serve_listener(
 }
 
 enum Accepted {
+    #[cfg(unix)]
     Unix(tokio::net::UnixStream),
     Tcp(tokio::net::TcpStream),
 }
 
 async fn accept(listener: &Listener) -> io::Result<Accepted> {
     match listener {
+        #[cfg(unix)]
         Listener::Unix(l) => l.accept().await.map(|(s, _)| Accepted::Unix(s)),
         Listener::Tcp(l) => l.accept().await.map(|(s, _)| Accepted::Tcp(s)),
     }
