@@ -10,6 +10,9 @@
 # The Rust demo backend is the one scripts/build.sh built into build/ (the
 # fallbacks are in the C++ library only); if it is missing, cargo builds it.
 #
+# robustness runs 200 spawn/kill cycles instead of 1000 (enough to see a
+# descriptor leaked per cycle; QRUSTBRIDGE_SPAWN_KILL_CYCLES overrides).
+#
 # Environment: PORTABLE_CTEST_ARGS (default: the subset above),
 # CTEST_JOBS (default 2).
 set -euo pipefail
@@ -35,6 +38,7 @@ echo "=== portable: build $((SECONDS - start)) s"
 
 start=$SECONDS
 regex="^($(IFS='|'; echo "${tests[*]}"))\$"
+export QRUSTBRIDGE_SPAWN_KILL_CYCLES="${QRUSTBRIDGE_SPAWN_KILL_CYCLES:-200}"
 (cd build-portable && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 \
   --parallel "${CTEST_JOBS:-2}" ${PORTABLE_CTEST_ARGS:--R "$regex"})
 echo "=== portable: ctest $((SECONDS - start)) s"

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 #elif defined(Q_OS_WIN)
+#include <QtCore/QByteArray>
+
 #include <qt_windows.h>
 #endif
 

@@ -120,9 +120,25 @@ mod outbox;
 mod responder;
 mod server;
 mod shutdown;
+// Unix only: socket files, their permissions and systemd. A Windows build
+// keeps stdio, TCP and `serve_io_async` (docs/platforms.md says what else
+// it lacks).
+#[cfg(unix)]
 mod socket;
+// Stdio: Unix protects stdout from stray prints (fd tricks); elsewhere
+// tokio's plain stdin/stdout. The plain one is compiled and tested on
+// Linux too (`stdio_plain` in the tests below).
+#[cfg(unix)]
 mod stdio;
+#[cfg(not(unix))]
+#[path = "stdio_plain.rs"]
+mod stdio;
+#[cfg(unix)]
 mod systemd;
+// The Windows stdio module, compiled (and run once) here too.
+#[cfg(all(test, unix))]
+#[path = "stdio_plain.rs"]
+mod stdio_plain;
 mod util;
 mod wire;
 
@@ -165,4 +181,13 @@ mod tests {
     }
 
     fn assert_send<T: Send + 'static>() {}
+
+    #[cfg(unix)]
+    #[test]
+    fn plain_stdio_of_non_unix_builds_opens() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(async {
+            let (_input, _output) = crate::stdio_plain::take_stdio().unwrap();
+        });
+    }
 }

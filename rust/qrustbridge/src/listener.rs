@@ -5,15 +5,22 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::{TcpListener, UnixListener};
+use tokio::net::TcpListener;
+#[cfg(unix)]
+use tokio::net::UnixListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::client::{Peer, PeerCredentials, Transport};
 use crate::connection::{serve_connection, Shared};
+#[cfg(unix)]
 use crate::socket::SocketFile;
+/// No socket files without Unix sockets: `None` is the only value.
+#[cfg(not(unix))]
+pub(crate) type SocketFile = std::convert::Infallible;
 
 pub(crate) enum Listener {
+    #[cfg(unix)]
     Unix(UnixListener),
     Tcp(TcpListener),
 }
@@ -27,6 +34,7 @@ pub(crate) async fn serve_listener(
     stop: CancellationToken,
 ) -> io::Result<()> {
     let mut clients = JoinSet::new();
+    #[cfg(unix)]
     crate::systemd::notify("READY=1");
     loop {
         let accepted = tokio::select! {
@@ -36,6 +44,7 @@ pub(crate) async fn serve_listener(
             accepted = accept(&listener) => accepted,
         };
         match accepted {
+            #[cfg(unix)]
             Ok(Accepted::Unix(stream)) => {
                 let credentials = match stream.peer_cred() {
                     Ok(cred) => Some(PeerCredentials {
@@ -65,6 +74,7 @@ pub(crate) async fn serve_listener(
             }
         }
     }
+    #[cfg(unix)]
     crate::systemd::notify("STOPPING=1");
     // Stop accepting and make the path free for a new server right away.
     drop(listener);
@@ -81,12 +91,14 @@ pub(crate) async fn serve_listener(
 }
 
 enum Accepted {
+    #[cfg(unix)]
     Unix(tokio::net::UnixStream),
     Tcp(tokio::net::TcpStream),
 }
 
 async fn accept(listener: &Listener) -> io::Result<Accepted> {
     match listener {
+        #[cfg(unix)]
         Listener::Unix(l) => l.accept().await.map(|(s, _)| Accepted::Unix(s)),
         Listener::Tcp(l) => l.accept().await.map(|(s, _)| Accepted::Tcp(s)),
     }

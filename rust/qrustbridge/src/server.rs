@@ -2,9 +2,13 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::io::{self, Read, Write};
+#[cfg(unix)]
+use std::io::Read;
+use std::io::{self, Write};
 use std::net::ToSocketAddrs;
+#[cfg(unix)]
 use std::os::unix::net::UnixStream as StdUnixStream;
+#[cfg(unix)]
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,6 +29,7 @@ use crate::handler::{deserialize_params, typed_async, typed_sync, AsyncFn, BoxRe
 use crate::responder::Responder;
 use crate::listener::{serve_listener, Listener};
 use crate::shutdown::{watch_signals, ShutdownHandle};
+#[cfg(unix)]
 use crate::socket::{bind_unix, SocketAccess};
 use crate::wire;
 
@@ -80,6 +85,7 @@ pub struct Server {
     max_output_bytes: usize,
     max_blocking_threads: usize,
     worker_threads: Option<usize>,
+    #[cfg(unix)]
     socket_access: SocketAccess,
     hub: Arc<Hub>,
     shutdown: CancellationToken,
@@ -135,6 +141,7 @@ impl Server {
             max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
             max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
             worker_threads: None,
+            #[cfg(unix)]
             socket_access: SocketAccess::default(),
             hub: Arc::new(Hub::default()),
             shutdown: CancellationToken::new(),
@@ -249,7 +256,8 @@ impl Server {
     /// creates (default `0o600`: owner only), e.g. `0o660` together with
     /// [`socket_group`](Self::socket_group) to let a group connect. Only
     /// the permission bits (`0o777`) are used. The file has this mode from
-    /// the moment it appears at the path.
+    /// the moment it appears at the path. Unix only.
+    #[cfg(unix)]
     pub fn socket_mode(mut self, mode: u32) -> Server {
         self.socket_access.mode = mode & 0o777;
         self
@@ -257,14 +265,16 @@ impl Server {
 
     /// Group of the socket file, by numeric id (the process must be allowed
     /// to give its files that group: root, or a member of the group). See
-    /// [`socket_group_name`](Self::socket_group_name) for names.
+    /// [`socket_group_name`](Self::socket_group_name) for names. Unix only.
+    #[cfg(unix)]
     pub fn socket_group(mut self, gid: u32) -> Server {
         self.socket_access.group = Some(gid);
         self
     }
 
     /// [`socket_group`](Self::socket_group) by name, looked up with
-    /// `getgrnam_r`; an unknown name is an error.
+    /// `getgrnam_r`; an unknown name is an error. Unix only.
+    #[cfg(unix)]
     pub fn socket_group_name(self, name: &str) -> io::Result<Server> {
         let gid = crate::socket::group_id(name)?;
         Ok(self.socket_group(gid))
@@ -552,7 +562,9 @@ impl Server {
     /// your own; [`serve_io_async`](Self::serve_io_async) takes tokio
     /// streams instead. Two helper threads copy between the blocking
     /// streams and the runtime. Returns the error that ended reading, if
-    /// any.
+    /// any. Unix only (the streams are bridged through socket pairs);
+    /// elsewhere use `serve_io_async`.
+    #[cfg(unix)]
     pub fn serve_io<R, W>(self, input: R, output: W) -> io::Result<()>
     where
         R: Read + Send + 'static,
@@ -647,14 +659,16 @@ impl Server {
     /// `STOPPING=1` when shutdown begins (`Type=notify` services; TCP
     /// daemons notify too).
     ///
-    /// Prints `listening on <path>` to stderr once bound.
+    /// Prints `listening on <path>` to stderr once bound. Unix only.
+    #[cfg(unix)]
     pub fn serve_unix_socket(self, path: impl AsRef<Path>) -> io::Result<()> {
         let path = path.as_ref().to_owned();
         self.run(|server| server.serve_unix_socket_async(path))
     }
 
     /// [`serve_unix_socket`](Self::serve_unix_socket) inside an existing
-    /// tokio runtime.
+    /// tokio runtime. Unix only.
+    #[cfg(unix)]
     pub async fn serve_unix_socket_async(self, path: impl AsRef<Path>) -> io::Result<()> {
         let path = path.as_ref();
         let access = self.socket_access.clone();
@@ -727,16 +741,19 @@ fn announce(address: &str) {
     let _ = writeln!(io::stderr(), "listening on {}", address);
 }
 
+#[cfg(unix)]
 fn tokio_unix_stream(s: StdUnixStream) -> io::Result<tokio::net::UnixStream> {
     s.set_nonblocking(true)?;
     tokio::net::UnixStream::from_std(s)
 }
 
+#[cfg(unix)]
 fn pump_in<R: Read>(mut input: R, mut to_runtime: StdUnixStream) {
     let _ = io::copy(&mut input, &mut to_runtime);
     let _ = to_runtime.shutdown(std::net::Shutdown::Write);
 }
 
+#[cfg(unix)]
 fn pump_out<W: Write>(mut from_runtime: StdUnixStream, mut output: W) {
     let _ = io::copy(&mut from_runtime, &mut output);
     let _ = output.flush();

@@ -2,6 +2,7 @@
 
 use std::io;
 
+#[cfg(unix)]
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -38,6 +39,7 @@ impl ShutdownHandle {
 /// Turns the first SIGTERM or SIGINT into `shutdown.cancel()`; a second one
 /// ends the process at once with status 128 + signal number (130 or 143),
 /// for when the graceful path takes too long for someone's taste.
+#[cfg(unix)]
 pub(crate) fn watch_signals(shutdown: CancellationToken) -> io::Result<JoinHandle<()>> {
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
@@ -54,5 +56,21 @@ pub(crate) fn watch_signals(shutdown: CancellationToken) -> io::Result<JoinHandl
         };
         log::warn!("second signal: exiting at once");
         std::process::exit(code);
+    }))
+}
+
+/// Elsewhere (Windows) only Ctrl-C (Ctrl-Break and console close are not
+/// watched): the first requests shutdown, a second exits with status 130.
+#[cfg(not(unix))]
+pub(crate) fn watch_signals(shutdown: CancellationToken) -> io::Result<JoinHandle<()>> {
+    Ok(tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        log::info!("Ctrl-C: shutting down (a second one exits at once)");
+        shutdown.cancel();
+        let _ = tokio::signal::ctrl_c().await;
+        log::warn!("second Ctrl-C: exiting at once");
+        std::process::exit(130);
     }))
 }
