@@ -165,4 +165,20 @@ mod tests {
     }
 
     fn assert_send<T: Send + 'static>() {}
+
+    fn assert_debug<T: std::fmt::Debug>() {}
+
+    #[test]
+    fn public_types_are_debug() {
+        assert_debug::<crate::Server>();
+        assert_debug::<crate::Context>();
+        assert_debug::<crate::Error>();
+        assert_debug::<crate::Responder>();
+        assert_debug::<crate::ClientHandle>();
+        assert_debug::<crate::PeerCredentials>();
+        assert_debug::<crate::Transport>();
+        assert_debug::<crate::CancelToken>();
+        assert_debug::<crate::EventEmitter>();
+        assert_debug::<crate::ShutdownHandle>();
+    }
 }
