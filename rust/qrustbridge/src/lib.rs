@@ -44,6 +44,18 @@
 //! }
 //! ```
 //!
+//! ## Errors, typed results, deferred replies, clients
+//!
+//! Handlers return `Result<T, `[`Error`]`>`: `?` converts I/O, serde,
+//! boxed and string errors, and [`Error::coded`] with
+//! [`with_data`](Error::with_data) adds `"errorCode"`/`"errorData"` to the
+//! error response. Typed results are serialized straight from `T` (struct
+//! fields in declaration order). [`Server::deferred_handler`] hands out a
+//! [`Responder`] that answers later from any thread or task, exactly once.
+//! [`Context::client`] is the requesting client's [`ClientHandle`] (events
+//! outside any request, peer credentials), which
+//! [`Server::on_connect`] can also use to refuse a client.
+//!
 //! ## Concurrency
 //!
 //! Everything runs on tokio. The plain `serve_*` methods start a
