@@ -5,8 +5,9 @@
 //! `demo-backend --socket PATH [--socket-mode OCTAL] [--socket-group NAME]`,
 //! `demo-backend --tcp 127.0.0.1:0`.
 //!
-//! Both kinds of handler are shown: `sleep` and `count` are async (a task
-//! each, dropped when cancelled); the others are synchronous and run on the
+//! All kinds of handler are shown: `sleep` and `count` are async (a task
+//! each, dropped when cancelled); `defer` and `notify_later` answer later
+//! through a `Responder`; the others are synchronous and run on the
 //! blocking pool.
 
 mod files;
@@ -15,7 +16,7 @@ mod logger;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use qrustbridge::{Context, Server};
+use qrustbridge::{Context, Error, Responder, Server};
 use serde::Deserialize;
 use serde_json::{json, Number, Value};
 
@@ -40,6 +41,26 @@ struct TickerParams {
     interval_ms: u64,
     #[serde(default = "default_ticks")]
     count: u64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DeferParams {
+    ms: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(default)]
+struct NotifyLaterParams {
+    name: String,
+    data: Value,
+    ms: u64,
+}
+
+impl Default for NotifyLaterParams {
+    fn default() -> Self {
+        NotifyLaterParams { name: "later".to_owned(), data: Value::Null, ms: 0 }
+    }
 }
 
 fn default_interval() -> u64 {
@@ -154,6 +175,27 @@ fn main() {
             Ok(json!(true))
         })
         .handler("pid", |_, _| Ok(json!(std::process::id())))
+        .handler("fail_coded", |_, _| {
+            Err(Error::coded("E_DEMO", "demo failure").with_data(json!({ "hint": "raised on purpose by demo-backend" })))
+        })
+        // Answered later, from a thread of its own.
+        .deferred_handler("defer", |p: DeferParams, responder: Responder| {
+            std::thread::spawn(move || {
+                // Cancelled: the client has its `cancelled` already.
+                if !responder.cancel_token().wait(Duration::from_millis(p.ms)) {
+                    responder.ok(json!({ "deferred": p.ms }));
+                }
+            });
+        })
+        // Replies, then sends an event to this client only.
+        .deferred_handler("notify_later", |p: NotifyLaterParams, responder: Responder| {
+            let client = responder.context().client().clone();
+            std::thread::spawn(move || {
+                responder.ok(true);
+                std::thread::sleep(Duration::from_millis(p.ms));
+                client.emit_event(&p.name, p.data);
+            });
+        })
         .typed_handler("start_ticker", move |p: TickerParams, _: &Context| {
             let ticker = ticker.clone();
             std::thread::spawn(move || {

@@ -437,3 +437,28 @@ fn socket_activation_and_sd_notify() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn coded_errors_deferred_replies_and_later_events() {
+    let mut b = Backend::spawn(&[]);
+    b.recv();
+    b.send("f", "fail_coded", Value::Null);
+    assert_eq!(
+        b.recv_line(),
+        r#"{"id":"f","success":false,"error":"demo failure","errorCode":"E_DEMO","errorData":{"hint":"raised on purpose by demo-backend"}}"#
+    );
+    // A long deferred reply is overtaken by a quick request, then cancelled.
+    b.send("d", "defer", json!({"ms": 20_000}));
+    assert_eq!(b.call("e", "echo", json!(1)), ok("e", json!(1)));
+    b.send("c", "$/cancel", json!({"id": "d"}));
+    let mut two = vec![b.recv(), b.recv()];
+    two.sort_by_key(|v| v["id"].as_str().unwrap_or("").to_owned());
+    assert_eq!(two, vec![ok("c", Value::Null), err("d", "cancelled")]);
+    assert_eq!(b.call("d2", "defer", json!({"ms": 5})), ok("d2", json!({"deferred": 5})));
+    assert_eq!(b.call("d3", "defer", Value::Null), ok("d3", json!({"deferred": 0})));
+    // The reply first, then the event, to this client.
+    assert_eq!(b.call("n", "notify_later", json!({"name": "ping", "data": {"x": 1}})), ok("n", json!(true)));
+    assert_eq!(b.recv(), json!({"event": "ping", "data": {"x": 1}}));
+    assert_eq!(b.call("n2", "notify_later", Value::Null), ok("n2", json!(true)));
+    assert_eq!(b.recv(), json!({"event": "later", "data": null}));
+}

@@ -179,3 +179,16 @@ impl ClientHandle {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parent_is_the_stdio_peer() {
+        let parent = PeerCredentials::of_parent();
+        // SAFETY: plain id getters.
+        let (uid, gid, ppid) = unsafe { (libc::getuid(), libc::getgid(), libc::getppid()) };
+        assert_eq!(parent, PeerCredentials { uid, gid, pid: Some(ppid as u32) });
+    }
+}

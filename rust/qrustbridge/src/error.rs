@@ -37,7 +37,7 @@ use serde_json::Value;
 /// or with an `impl From<MyError> for qrustbridge::Error` in your crate.
 /// (A blanket conversion from every `std::error::Error` would forbid the
 /// one from `String`, which is why the list above is explicit.)
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     message: String,
     code: Option<String>,

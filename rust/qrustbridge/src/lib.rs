@@ -44,6 +44,18 @@
 //! }
 //! ```
 //!
+//! ## Errors, typed results, deferred replies, clients
+//!
+//! Handlers return `Result<T, `[`Error`]`>`: `?` converts I/O, serde,
+//! boxed and string errors, and [`Error::coded`] with
+//! [`with_data`](Error::with_data) adds `"errorCode"`/`"errorData"` to the
+//! error response. Typed results are serialized straight from `T` (struct
+//! fields in declaration order). [`Server::deferred_handler`] hands out a
+//! [`Responder`] that answers later from any thread or task, exactly once.
+//! [`Context::client`] is the requesting client's [`ClientHandle`] (events
+//! outside any request, peer credentials), which
+//! [`Server::on_connect`] can also use to refuse a client.
+//!
 //! ## Concurrency
 //!
 //! Everything runs on tokio. The plain `serve_*` methods start a
@@ -189,5 +201,21 @@ mod tests {
         runtime.block_on(async {
             let (_input, _output) = crate::stdio_plain::take_stdio().unwrap();
         });
+    }
+
+    fn assert_debug<T: std::fmt::Debug>() {}
+
+    #[test]
+    fn public_types_are_debug() {
+        assert_debug::<crate::Server>();
+        assert_debug::<crate::Context>();
+        assert_debug::<crate::Error>();
+        assert_debug::<crate::Responder>();
+        assert_debug::<crate::ClientHandle>();
+        assert_debug::<crate::PeerCredentials>();
+        assert_debug::<crate::Transport>();
+        assert_debug::<crate::CancelToken>();
+        assert_debug::<crate::EventEmitter>();
+        assert_debug::<crate::ShutdownHandle>();
     }
 }

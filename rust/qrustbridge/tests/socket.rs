@@ -8,12 +8,14 @@ use std::fs;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use common::{err, ok, Client};
 use qrustbridge::serde_json::{json, Value};
-use qrustbridge::{EventEmitter, Server, ShutdownHandle};
+use qrustbridge::{EventEmitter, PeerCredentials, Server, ShutdownHandle, Transport};
 
 fn temp_path(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("qrb-test-{}-{}", std::process::id(), name));
@@ -247,4 +249,64 @@ fn binding_does_not_change_the_umask_and_leaves_no_staging_files() {
     assert_eq!(names, vec!["backend.sock".to_owned(), "backend.sock.lock".to_owned()]);
     d.stop();
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "socket or lock file left behind");
+}
+
+#[test]
+fn on_connect_sees_the_peer_credentials_and_can_refuse_a_client() {
+    let path = temp_path("creds");
+    let (seen_tx, seen) = mpsc::channel();
+    let seen_tx = Mutex::new(seen_tx);
+    let (gone_tx, gone) = mpsc::channel();
+    let gone_tx = Mutex::new(gone_tx);
+    let refuse = Arc::new(AtomicBool::new(false));
+    let refusing = refuse.clone();
+    let server = Server::new()
+        .handle_signals(false)
+        .on_connect(move |client| {
+            seen_tx.lock().unwrap().send((client.transport(), client.credentials())).unwrap();
+            if refusing.load(Ordering::SeqCst) {
+                Err("not now".into())
+            } else {
+                Ok(())
+            }
+        })
+        .on_disconnect(move |client| gone_tx.lock().unwrap().send(client.id()).unwrap())
+        .handler("peer", |_, ctx| {
+            let peer = ctx.client().credentials().ok_or("no credentials")?;
+            Ok(json!({"uid": peer.uid, "gid": peer.gid, "pid": peer.pid}))
+        });
+    let shutdown = server.shutdown_handle();
+    let p = path.clone();
+    let thread = std::thread::spawn(move || server.serve_unix_socket(p));
+    // Its one successful probe connection is the first client.
+    wait_for_socket(&path);
+
+    // SAFETY: plain id getters.
+    let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+    let me = PeerCredentials { uid, gid, pid: Some(std::process::id()) };
+    let mut c = Client::connect(UnixStream::connect(&path).unwrap());
+    c.expect_ready();
+    c.send("p", "peer", Value::Null);
+    assert_eq!(c.recv(), ok("p", json!({"uid": uid, "gid": gid, "pid": std::process::id()})));
+    for _ in 0..2 {
+        assert_eq!(seen.recv_timeout(Duration::from_secs(10)).unwrap(), (Transport::UnixSocket, Some(me)));
+    }
+
+    refuse.store(true, Ordering::SeqCst);
+    let mut refused = UnixStream::connect(&path).unwrap();
+    refused.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut nothing = Vec::new();
+    std::io::Read::read_to_end(&mut refused, &mut nothing).unwrap();
+    assert!(nothing.is_empty(), "a refused client got {:?}", String::from_utf8_lossy(&nothing));
+    assert_eq!(seen.recv_timeout(Duration::from_secs(10)).unwrap(), (Transport::UnixSocket, Some(me)));
+
+    shutdown.shutdown();
+    thread.join().unwrap().unwrap();
+    // The probe and `c` were accepted and are gone; the refused client
+    // never counted as connected.
+    let mut ids = vec![gone.try_recv().unwrap(), gone.try_recv().unwrap()];
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 2);
+    assert!(gone.try_recv().is_err());
 }
