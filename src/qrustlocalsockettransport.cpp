@@ -3,6 +3,7 @@
 #include "logging_p.h"
 #include "socketclosed_p.h"
 #include "peercheck_p.h"
+#include "socketaccess_p.h"
 
 #include <QRustBridge/qrustbridge.h>
 
@@ -80,7 +81,11 @@ void QRustLocalSocketTransport::open()
         Q_EMIT opened();
     });
     connect(socket, &QLocalSocket::errorOccurred, this, [this, socket](QLocalSocket::LocalSocketError error) {
-        if (!d->opened)
+        const QString denied = error == QLocalSocket::SocketAccessError ? SocketAccess::describeDenied(d->path)
+                                                                         : QString();
+        if (!d->opened && !denied.isEmpty())
+            d->fail(QRustBridge::tr("cannot connect to %1: permission denied; %2").arg(d->path, denied));
+        else if (!d->opened)
             d->fail(QRustBridge::tr("cannot connect to %1: %2").arg(d->path, socket->errorString()));
         else if (error != QLocalSocket::PeerClosedError)
             qCDebug(lcQRustBridge) << "socket error" << error << socket->errorString();
