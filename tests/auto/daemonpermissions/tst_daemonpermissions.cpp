@@ -32,6 +32,11 @@
 #include <QtCore/QScopeGuard>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#if defined(QRB_HAVE_QML)
+#include "qrustbridgeelement.h"
+
+#include <QtQml/QJSEngine>
+#endif
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -197,6 +202,7 @@ private Q_SLOTS:
     void outsiderGetsAClearPermissionError();
     void serviceDaemonIsRefusedByDefault();
     void serviceDaemonIsAcceptedOnceTrusted();
+    void qmlElementTrustsTheUidsItIsGiven();
     void socketActivationAndReadiness();
 
 private:
@@ -381,6 +387,35 @@ void tst_DaemonPermissions::serviceDaemonIsAcceptedOnceTrusted()
                                                  QJsonObject{{QStringLiteral("a"), 20}, {QStringLiteral("b"), 22}});
     QRB_WAIT(sum, 10000);
     QCOMPARE(sum.result().toInt(), 42);
+}
+
+void tst_DaemonPermissions::qmlElementTrustsTheUidsItIsGiven()
+{
+#if defined(QRB_HAVE_QML)
+    const QString path = startDaemon(m_service);
+    QVERIFY2(!path.isEmpty(), "daemon did not start");
+    QJSEngine engine;   // only to build the options object; the elements have no engine (no promises)
+    const QRegularExpression noEngine(QStringLiteral("not owned by a JavaScript engine"));
+
+    QRustBridgeElement refused;
+    QTest::ignoreMessage(QtWarningMsg, noEngine);
+    refused.connectToServer(path, engine.newObject());
+    QTRY_COMPARE_WITH_TIMEOUT(refused.lastErrorCode(), QStringLiteral("StartFailed"), 10000);
+    QVERIFY2(refused.lastErrorString().contains(QStringLiteral("trustedServerUids")),
+             qPrintable(refused.lastErrorString()));
+
+    QRustBridgeElement trusted;
+    QJSValue options = engine.newObject();
+    QJSValue uids = engine.newArray(1);
+    uids.setProperty(0, QJSValue(uint(m_service->uid)));
+    options.setProperty(QStringLiteral("trustedServerUids"), uids);
+    QTest::ignoreMessage(QtWarningMsg, noEngine);
+    trusted.connectToServer(path, options);
+    QTRY_COMPARE_WITH_TIMEOUT(trusted.state(), QRustBridgeElement::Running, 10000);
+    QCOMPARE(trusted.lastErrorCode(), QString());
+#else
+    QRB_SKIP_OUTSIDE_CI("built without the QML module");
+#endif
 }
 
 void tst_DaemonPermissions::socketActivationAndReadiness()
