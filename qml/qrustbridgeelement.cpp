@@ -427,6 +427,14 @@ void QRustBridgeElementPrivate::readSocketOptions(const QJSValue &object, QRustS
         options->reconnectMaxDelayMs = v.toInt();
     if (const QJSValue v = read("maxReconnectAttempts"); v.isNumber())
         options->maxReconnectAttempts = v.toInt();
+    if (const QJSValue v = read("trustedServerUids"); v.isArray()) {
+        const int count = v.property(QStringLiteral("length")).toInt();
+        for (int i = 0; i < count; ++i) {
+            const QJSValue uid = v.property(quint32(i));
+            if (uid.isNumber() && uid.toNumber() >= 0)
+                options->trustedServerUids.append(uid.toUInt());
+        }
+    }
 }
 
 void QRustBridgeElementPrivate::readTcpOptions(const QJSValue &object, QRustTcpOptions *options)

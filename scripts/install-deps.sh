@@ -23,6 +23,9 @@ packages=(
   libasan8 liblsan0 libubsan1 libtsan2 clang libclang-rt-14-dev
   # tests/auto/cancelafterfinish: memory errors inside Qt, which ASan cannot see
   valgrind
+  # tests/auto/daemonpermissions: test accounts (useradd, groupadd) and running
+  # processes as them (setpriv); tests/auto/daemonunits: systemd-analyze verify
+  passwd util-linux systemd
 )
 
 missing=()

@@ -30,6 +30,9 @@ packages=(
   qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtquick-templates
   qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
   doxygen openssl qcoro-qt6-dev valgrind
+  # tests/auto/daemonpermissions makes test accounts (useradd, groupadd,
+  # usermod); setpriv comes with util-linux, which is Essential
+  passwd
   cargo rustc
   # The crate's dependencies, today's and those of the tokio port
   # (trixie's librust-tokio-dev carries every feature, +full included).

@@ -1,6 +1,7 @@
 #include <QRustBridge/qrustlocalsockettransport.h>
 
 #include "peercheck_p.h"
+#include "socketaccess_p.h"
 #include "sockettransportbase_p.h"
 #include "tr_p.h"
 
@@ -70,7 +71,14 @@ void QRustLocalSocketTransport::open()
         d->markOpened();
     });
     connect(socket, &QLocalSocket::errorOccurred, this, [this, socket](QLocalSocket::LocalSocketError error) {
-        d->socketError(socket->errorString(), error == QLocalSocket::PeerClosedError);
+        // A refused permission gets a message naming owner, group and mode.
+        const QString denied = error == QLocalSocket::SocketAccessError && !d->isOpened()
+            ? SocketAccess::describeDenied(d->where())
+            : QString();
+        if (!denied.isEmpty())
+            d->fail(QRustBridgeTr::tr("cannot connect to %1: permission denied; %2").arg(d->where(), denied));
+        else
+            d->socketError(socket->errorString(), error == QLocalSocket::PeerClosedError);
     });
     connect(socket, &QLocalSocket::disconnected, this, [this] { d->socketDisconnected(); });
     socket->connectToServer(d->where());

@@ -80,7 +80,7 @@
     </message>
     <message>
         <source>the server on %1 runs as another user (uid %2); refusing it</source>
-        <translation>der Server auf %1 läuft unter einem anderen Benutzer (UID %2); Verbindung abgelehnt</translation>
+        <translation type="vanished">der Server auf %1 läuft unter einem anderen Benutzer (UID %2); Verbindung abgelehnt</translation>
     </message>
     <message>
         <source>the bridge was destroyed</source>
@@ -198,6 +198,42 @@
         <source>%1: &quot;%2&quot; is not an ISO 8601 time</source>
         <translation>%1: „%2“ ist keine Uhrzeit nach ISO 8601</translation>
     </message>
+    <message>
+        <source>the server on %1 runs as uid %2, which is neither this process&apos;s user (uid %3) nor root; add it to QRustSocketOptions::trustedServerUids to trust it</source>
+        <translation>der Server auf %1 läuft als UID %2, weder als Benutzer dieses Prozesses (UID %3) noch als root; um ihm zu vertrauen, in QRustSocketOptions::trustedServerUids aufnehmen</translation>
+    </message>
+    <message>
+        <source>backend &quot;%1&quot; (binaryPath) is not an executable file</source>
+        <translation>Backend „%1“ (binaryPath) ist keine ausführbare Datei</translation>
+    </message>
+    <message>
+        <source>backend &quot;%1&quot; (binaryPath) does not exist</source>
+        <translation>Backend „%1“ (binaryPath) existiert nicht</translation>
+    </message>
+    <message>
+        <source>cannot connect to %1: permission denied; %2</source>
+        <translation>Verbindung zu %1 nicht möglich: Zugriff verweigert; %2</translation>
+    </message>
+    <message>
+        <source>the socket cannot be looked at (%1): a directory on the way, such as %2, does not let this process (uid %3) through</source>
+        <translation>der Socket ist nicht einsehbar (%1): ein Verzeichnis auf dem Weg, etwa %2, lässt diesen Prozess (UID %3) nicht durch</translation>
+    </message>
+    <message>
+        <source>this process owns it, but the mode does not let the owner write</source>
+        <translation>dieser Prozess ist sein Besitzer, aber der Modus erlaubt dem Besitzer kein Schreiben</translation>
+    </message>
+    <message>
+        <source>this process is in its group, but the mode does not let the group write</source>
+        <translation>dieser Prozess ist in seiner Gruppe, aber der Modus erlaubt der Gruppe kein Schreiben</translation>
+    </message>
+    <message>
+        <source>this process is neither its owner nor in its group %1</source>
+        <translation>dieser Prozess ist weder sein Besitzer noch in seiner Gruppe %1</translation>
+    </message>
+    <message>
+        <source>the socket is owned by %1, group %2, mode %3; this process runs as uid %4 with groups %5, so %6</source>
+        <translation>der Socket gehört %1, Gruppe %2, Modus %3; dieser Prozess läuft als UID %4 mit den Gruppen %5, also: %6</translation>
+    </message>
 </context>
 <context>
     <name>QRustBridgeElement</name>
@@ -208,6 +244,13 @@
     <message>
         <source>the parameters of &quot;%1&quot; are not JSON: %2</source>
         <translation>die Parameter von „%1“ sind kein JSON: %2</translation>
+    </message>
+</context>
+<context>
+    <name>QRustStream</name>
+    <message>
+        <source>the stream was destroyed while it was being iterated</source>
+        <translation>der Stream wurde zerstört, während er durchlaufen wurde</translation>
     </message>
 </context>
 </TS>

@@ -79,10 +79,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the server on %1 runs as another user (uid %2); refusing it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>the bridge was destroyed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -198,6 +194,42 @@
         <source>%1: &quot;%2&quot; is not an ISO 8601 time</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the server on %1 runs as uid %2, which is neither this process&apos;s user (uid %3) nor root; add it to QRustSocketOptions::trustedServerUids to trust it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backend &quot;%1&quot; (binaryPath) is not an executable file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backend &quot;%1&quot; (binaryPath) does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot connect to %1: permission denied; %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the socket cannot be looked at (%1): a directory on the way, such as %2, does not let this process (uid %3) through</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this process owns it, but the mode does not let the owner write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this process is in its group, but the mode does not let the group write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this process is neither its owner nor in its group %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the socket is owned by %1, group %2, mode %3; this process runs as uid %4 with groups %5, so %6</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>QRustBridgeElement</name>
@@ -207,6 +239,13 @@
     </message>
     <message>
         <source>the parameters of &quot;%1&quot; are not JSON: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QRustStream</name>
+    <message>
+        <source>the stream was destroyed while it was being iterated</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
