@@ -59,6 +59,15 @@ std::vector<quint64> PendingTable::ids() const
     return out;
 }
 
+bool PendingTable::deliverChunk(quint64 id, const QJsonValue &chunk)
+{
+    const auto it = m_entries.find(id);
+    if (it == m_entries.end() || !it->second.stream)
+        return false;
+    it->second.stream->d->deliverChunk(chunk);
+    return true;
+}
+
 int PendingTable::size() const
 {
     return int(m_entries.size());

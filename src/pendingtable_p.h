@@ -63,6 +63,8 @@ public:
     bool contains(quint64 id) const;
     int size() const;
     std::vector<quint64> ids() const;
+    // Hands a chunk to the stream waiting as `id`; false if there is none.
+    bool deliverChunk(quint64 id, const QJsonValue &chunk);
 
     // These remove the entry before completing it, so code that runs during
     // completion (continuations, slots) sees a consistent table, and they

@@ -95,7 +95,7 @@ QRustStream::QRustStream(QObject *parent)
 QRustStream::~QRustStream()
 {
     if (d->bridge)
-        d->bridge->cancelStream(d->id);
+        d->bridge->cancelRequest(d->id);
 }
 
 QFuture<QJsonValue> QRustStream::result() const
@@ -148,5 +148,5 @@ QString QRustStream::requestId() const
 void QRustStream::cancel()
 {
     if (d->bridge)
-        d->bridge->cancelStream(d->id);
+        d->bridge->cancelRequest(d->id);
 }
