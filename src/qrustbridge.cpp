@@ -489,7 +489,7 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         Q_EMIT q->standardErrorLine(message.text);
         return;
     case Kind::Opened:
-        processId = message.exitCode;
+        processId = message.pidOrExitCode;
         log.debug(QStringLiteral("transport open; waiting for the \"%1\" event").arg(options.readyEventName),
                   processId ? QJsonObject{{QStringLiteral("pid"), processId}} : QJsonObject{});
         return;
@@ -497,13 +497,13 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         handleOpenFailed(message.error());
         return;
     case Kind::ProcessFinished:
-        lastExitCode = int(message.exitCode);
+        lastExitCode = int(message.pidOrExitCode);
         lastExitStatus = message.exitStatus;
-        log.log(message.exitStatus == QProcess::NormalExit && message.exitCode == 0 ? QtDebugMsg : QtInfoMsg,
+        log.log(message.exitStatus == QProcess::NormalExit && message.pidOrExitCode == 0 ? QtDebugMsg : QtInfoMsg,
                 message.exitStatus == QProcess::NormalExit
-                    ? QStringLiteral("backend exited with code %1").arg(message.exitCode)
+                    ? QStringLiteral("backend exited with code %1").arg(message.pidOrExitCode)
                     : QStringLiteral("backend crashed"),
-                {{QStringLiteral("exitCode"), message.exitCode},
+                {{QStringLiteral("exitCode"), message.pidOrExitCode},
                  {QStringLiteral("crashed"), message.exitStatus != QProcess::NormalExit}});
         return;
     case Kind::Closed:

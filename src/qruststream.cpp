@@ -66,24 +66,17 @@ bool QRustStreamPrivate::inactivityExpired()
     return false;
 }
 
-void QRustStreamPrivate::complete(const QJsonValue &result)
+void QRustStreamPrivate::finish(const QRustBridgeError *error, const QJsonValue &result)
 {
     if (finished)
         return;
     finished = true;
     bridge = nullptr;
     inactivityTimer.stop();
-    Q_EMIT q->finished(result);
-}
-
-void QRustStreamPrivate::fail(const QRustBridgeError &error)
-{
-    if (finished)
-        return;
-    finished = true;
-    bridge = nullptr;
-    inactivityTimer.stop();
-    Q_EMIT q->failed(error);
+    if (error)
+        Q_EMIT q->failed(*error);
+    else
+        Q_EMIT q->finished(result);
 }
 
 QRustStream::QRustStream(QObject *parent)

@@ -184,7 +184,7 @@ public:
         case 'h':
             addWithHandler();
             return;
-        case 't':  // QRustBridgePrivate::onRequestTimer
+        case 't':  // QRustBridgePrivate::timeOut, when the DeadlineQueue expires it
             if (m_table.contains(id))
                 m_expectIgnored.insert(id);
             finish(id, Tracked::Outcome::Rejected, Code::Timeout, {},
@@ -221,7 +221,7 @@ public:
             FUZZ_CHECK(*it->second.completions == 1);
             return;
         }
-        case 'p':  // QRustBridgePrivate::pollCancellations
+        case 'p':  // CancelDetector::poll
             bridgeCancel(m_table.polledCancellations());
             for (const auto &[trackedId, tracked] : m_tracked)
                 FUZZ_CHECK(!tracked.userCancelled || !m_table.contains(trackedId));
