@@ -109,14 +109,7 @@ QRustBridgeError QRustBridgePrivate::notRunningError(const QString &method) cons
 
 QRustBridgeError QRustBridgePrivate::transportLostError(const QString &why) const
 {
-    return QRustBridgeError(mode == Mode::Stdio ? QRustBridgeError::Code::ProcessExited
-                                                : QRustBridgeError::Code::Disconnected,
-                            why);
-}
-
-const QRustSocketOptions &QRustBridgePrivate::reconnectPolicy() const
-{
-    return mode == Mode::Tcp ? tcpOptions : socketOptions;
+    return QRustBridgeError(transportFactory.lostCode(), why);
 }
 
 int QRustBridgePrivate::streamTimeoutMs() const
@@ -157,7 +150,7 @@ void QRustBridgePrivate::finishStart(bool ok)
     promise.reportFinished();
 }
 
-QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
+QFuture<bool> QRustBridgePrivate::start(TransportFactory factory, QRustTransport *transport)
 {
     if (state != QRustBridge::State::NotRunning) {
         delete transport;
@@ -165,7 +158,7 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
                                      QRustBridge::tr("the bridge is already started; call kill() first"));
         return finishedFuture(false);
     }
-    mode = newMode;
+    transportFactory = std::move(factory);
     reconnect.reset();
     processId = 0;
     lastExitCode.reset();
@@ -174,7 +167,7 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
     QFuture<bool> future = startPromise->future();
 
     if (!transport)
-        transport = createTransport();
+        transport = transportFactory.create(lastError);
     if (!transport) {
         QPointer<QRustBridge> alive(q);
         setError(lastError);
@@ -186,42 +179,6 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
     openTransport(transport);
     setState(QRustBridge::State::Starting);
     return future;
-}
-
-QRustTransport *QRustBridgePrivate::createTransport()
-{
-    if (mode == Mode::Socket) {
-        auto *transport = new QRustLocalSocketTransport(socketPath);
-        transport->setTrustedServerUids(socketOptions.trustedServerUids);
-        return transport;
-    }
-    if (mode == Mode::Tcp)
-        return new QRustTcpTransport(tcpHost, tcpPort, tcpOptions);
-    const QString program = locator.locate(options);
-    if (program.isEmpty() && !options.binaryPath.isEmpty()) {
-        const QString path = QRustBinaryLocator::candidates(options).value(0);
-        lastError = QRustBridgeError(
-            QRustBridgeError::Code::BinaryNotFound,
-            QFileInfo::exists(path)
-                ? QRustBridge::tr("backend \"%1\" (binaryPath) is not an executable file").arg(path)
-                : QRustBridge::tr("backend \"%1\" (binaryPath) does not exist").arg(path));
-        return nullptr;
-    }
-    if (program.isEmpty()) {
-        lastError = QRustBridgeError(
-            QRustBridgeError::Code::BinaryNotFound,
-            QRustBridge::tr("backend \"%1\" not found; looked in: %2%3")
-                .arg(options.binaryName,
-                     QRustBinaryLocator::candidates(options).join(QStringLiteral(", ")),
-                     options.searchSystemPath ? QRustBridge::tr(" and PATH") : QString()));
-        return nullptr;
-    }
-    if (QFileInfo(program).permissions() & QFileDevice::WriteOther)
-        log.warning(QStringLiteral("backend %1 is world-writable: anyone could replace it").arg(program));
-    log.debug(QStringLiteral("starting %1").arg(program),
-              {{QStringLiteral("program"), program},
-               {QStringLiteral("arguments"), QJsonArray::fromStringList(options.cliArgs)}});
-    return new QRustStdioTransport(program, options.cliArgs, options.environment);
 }
 
 void QRustBridgePrivate::openTransport(QRustTransport *transport)
@@ -434,7 +391,7 @@ void QRustBridgePrivate::handleOpenFailed(const QRustBridgeError &error)
 
 void QRustBridgePrivate::scheduleReconnect()
 {
-    if (reconnect.scheduleNext(reconnectPolicy()))
+    if (reconnect.scheduleNext(*transportFactory.reconnectPolicy))
         return;
     QPointer<QRustBridge> alive(q);
     setState(QRustBridge::State::NotRunning);
@@ -449,7 +406,9 @@ void QRustBridgePrivate::attemptReconnect()
     log.debug(QStringLiteral("reconnect attempt %1").arg(reconnect.attempt()),
               {{QStringLiteral("attempt"), reconnect.attempt()}});
     readyTimer.start(options.readyTimeoutMs);
-    openTransport(createTransport());
+    QRustTransport *transport = transportFactory.create(lastError);
+    Q_ASSERT(transport);  // only sockets and TCP reconnect, and building those cannot fail
+    openTransport(transport);
 }
 
 void QRustBridgePrivate::drainInbound()
@@ -575,8 +534,7 @@ void QRustBridgePrivate::handleClosed(const InboundMessage &message)
         handleOpenFailed(why);
         return;
     } else {
-        const bool retry = before == State::Running && reconnectPolicy().autoReconnect
-            && (mode == Mode::Socket || mode == Mode::Tcp);
+        const bool retry = before == State::Running && transportFactory.reconnectPolicy.has_value();
         setState(retry ? State::Reconnecting : State::NotRunning);
         if (!alive)
             return;
@@ -592,9 +550,9 @@ void QRustBridgePrivate::handleClosed(const InboundMessage &message)
     }
     if (!alive)
         return;
-    if (mode == Mode::Stdio && lastExitCode)
+    if (transportFactory.isProcess && lastExitCode)
         Q_EMIT q->exited(*lastExitCode, lastExitStatus);
-    else if (mode != Mode::Stdio && before != State::Starting)
+    else if (!transportFactory.isProcess && before != State::Starting)
         Q_EMIT q->disconnected();
 }
 
@@ -622,32 +580,23 @@ void QRustBridge::forwardCancel(const QFuture<void> &typed, const QFuture<QJsonV
 
 QFuture<bool> QRustBridge::spawn()
 {
-    return d->start(QRustBridgePrivate::Mode::Stdio, nullptr);
+    return d->start(TransportFactory::process(d->options, d->locator, d->log), nullptr);
 }
 
 QFuture<bool> QRustBridge::connectToServer(const QString &socketPath, const QRustSocketOptions &socketOptions)
 {
-    if (d->state == State::NotRunning) {
-        d->socketPath = socketPath;
-        d->socketOptions = socketOptions;
-    }
-    return d->start(QRustBridgePrivate::Mode::Socket, nullptr);
+    return d->start(TransportFactory::localSocket(socketPath, socketOptions), nullptr);
 }
 
 QFuture<bool> QRustBridge::connectToHost(const QString &host, quint16 port, const QRustTcpOptions &tcpOptions)
 {
-    if (d->state == State::NotRunning) {
-        d->tcpHost = host;
-        d->tcpPort = port;
-        d->tcpOptions = tcpOptions;
-    }
-    return d->start(QRustBridgePrivate::Mode::Tcp, nullptr);
+    return d->start(TransportFactory::tcp(host, port, tcpOptions), nullptr);
 }
 
 QFuture<bool> QRustBridge::connectTransport(QRustTransport *transport)
 {
     Q_ASSERT(transport && !transport->parent());
-    return d->start(QRustBridgePrivate::Mode::Custom, transport);
+    return d->start(TransportFactory::custom(), transport);
 }
 
 QFuture<QJsonValue> QRustBridge::sendCommand(const QString &method, const QJsonValue &params)

@@ -10,6 +10,7 @@
 #include "iochannel_p.h"
 #include "reconnectbackoff_p.h"
 #include "replyrouter_p.h"
+#include "transportfactory_p.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFutureInterface>
@@ -29,13 +30,11 @@ class ThreadWaker;
 class QRustBridgePrivate
 {
 public:
-    enum class Mode { None, Stdio, Socket, Tcp, Custom };
-
     QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions &options);
     ~QRustBridgePrivate();
 
-    QFuture<bool> start(Mode mode, QRustTransport *transport);
-    QRustTransport *createTransport();
+    // `transport` is connectTransport()'s; otherwise `factory` builds one.
+    QFuture<bool> start(TransportFactory factory, QRustTransport *transport);
     void openTransport(QRustTransport *transport);
     void postCommand(const IoCommand &command);
     void stop();
@@ -73,7 +72,6 @@ public:
     QRustBridgeError notRunningError(const QString &method) const;
     QRustBridgeError transportLostError(const QString &why) const;
     int streamTimeoutMs() const;
-    const QRustSocketOptions &reconnectPolicy() const;
 
     QRustBridge *q;
     QRustBridgeOptions options;
@@ -81,7 +79,7 @@ public:
     QRustBinaryLocator locator;
     QRustBridge::State state = QRustBridge::State::NotRunning;
     QRustBridgeError lastError;
-    Mode mode = Mode::None;
+    TransportFactory transportFactory;  // of the current (or last) connection
 
     QThread ioThread;
     IoChannel channel;
@@ -105,11 +103,6 @@ public:
     DeadlineQueue deadlines;     // request timeouts (not streams': those time out on silence)
     CancelDetector cancellations;  // notices QFuture::cancel() on pending requests
 
-    QString socketPath;
-    QRustSocketOptions socketOptions;
-    QString tcpHost;
-    quint16 tcpPort = 0;
-    QRustTcpOptions tcpOptions;
     ReconnectBackoff reconnect;
 
     bool destroying = false;
