@@ -69,7 +69,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
         InboundMessage message;
         message.kind = InboundMessage::Kind::Opened;
         if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
-            message.exitCode = stdio->processId();
+            message.pidOrExitCode = stdio->processId();
         report(std::move(message));
         flushReports();
         writePending();
@@ -102,7 +102,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
                 [this](int exitCode, QProcess::ExitStatus status) {
                     InboundMessage message;
                     message.kind = InboundMessage::Kind::ProcessFinished;
-                    message.exitCode = exitCode;
+                    message.pidOrExitCode = exitCode;
                     message.exitStatus = status;
                     report(std::move(message));
                 });

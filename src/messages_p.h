@@ -27,9 +27,9 @@ struct InboundMessage
         Chunk,          // id, value
         Event,          // text = name, value = data
         StderrLine,     // text
-        Opened,         // exitCode = process id (0 for sockets)
+        Opened,         // pidOrExitCode = process id (0 for sockets)
         OpenFailed,     // error
-        ProcessFinished,// exitCode, exitStatus
+        ProcessFinished,// pidOrExitCode = exit code, exitStatus
         Closed,         // error = why
         RequestFailed,  // id, error (payload too large, write refused, malformed response)
     };
@@ -40,7 +40,7 @@ struct InboundMessage
     bool success = false;
     QJsonValue value;
     QString text;
-    qint64 exitCode = 0;
+    qint64 pidOrExitCode = 0;  // Opened: the process id; ProcessFinished: the exit code
     QProcess::ExitStatus exitStatus = QProcess::NormalExit;
 
     // OpenFailed, Closed and RequestFailed carry an error; the responses and

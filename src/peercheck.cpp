@@ -103,10 +103,10 @@ QString PeerCheck::problemWithPeer(qintptr fd, const QString &where, const QList
     if (server)
         ::CloseHandle(server);
     if (!serverSid || !ownSid)
-        return QRustBridge::tr("cannot tell which user runs the server on %1; refusing it").arg(where);
+        return QRustBridgeTr::tr("cannot tell which user runs the server on %1; refusing it").arg(where);
     if (::EqualSid(serverSid, ownSid) || ::IsWellKnownSid(serverSid, WinLocalSystemSid))
         return QString();
-    return QRustBridge::tr("the server on %1 runs as another user, neither this process's user "
+    return QRustBridgeTr::tr("the server on %1 runs as another user, neither this process's user "
                            "nor LocalSystem").arg(where);
 #else
     Q_UNUSED(fd)

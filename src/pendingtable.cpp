@@ -59,6 +59,15 @@ std::vector<quint64> PendingTable::ids() const
     return out;
 }
 
+bool PendingTable::deliverChunk(quint64 id, const QJsonValue &chunk)
+{
+    const auto it = m_entries.find(id);
+    if (it == m_entries.end() || !it->second.stream)
+        return false;
+    it->second.stream->d->deliverChunk(chunk);
+    return true;
+}
+
 int PendingTable::size() const
 {
     return int(m_entries.size());
@@ -95,56 +104,49 @@ std::vector<quint64> PendingTable::polledCancellations() const
     return ids;
 }
 
-void PendingTable::resolve(quint64 id, const QJsonValue &result)
+void PendingTable::finish(Entry &entry, const Outcome &outcome)
 {
-    Map::node_type node = take(id);
-    if (!node)
-        return;
-    Entry &entry = node.mapped();
+    using Kind = Outcome::Kind;
     if (!entry.promise) {
-        entry.handler(result, QRustBridgeError());
+        if (outcome.kind == Kind::Result)
+            entry.handler(outcome.result, QRustBridgeError());
+        else
+            entry.handler(QJsonValue(), outcome.error);
         return;
     }
-    entry.promise->reportResult(result);
+    switch (outcome.kind) {
+    case Kind::Result:
+        entry.promise->reportResult(outcome.result);
+        break;
+    case Kind::Error:
+        entry.promise->reportException(outcome.error);
+        break;
+    case Kind::Cancelled:
+        entry.promise->cancel();
+        break;
+    }
     entry.promise->reportFinished();
-    if (entry.stream)
-        entry.stream->d->complete(result);
+    if (!entry.stream)
+        return;
+    entry.stream->d->finish(outcome.kind == Kind::Result ? nullptr : &outcome.error, outcome.result);
+}
+
+void PendingTable::resolve(quint64 id, const QJsonValue &result)
+{
+    if (Map::node_type node = take(id))
+        finish(node.mapped(), {Outcome::Kind::Result, result, QRustBridgeError()});
 }
 
 void PendingTable::reject(quint64 id, const QRustBridgeError &error)
 {
-    Map::node_type node = take(id);
-    if (!node)
-        return;
-    completeRejected(node.mapped(), error);
-}
-
-void PendingTable::completeRejected(Entry &entry, const QRustBridgeError &error)
-{
-    if (!entry.promise) {
-        entry.handler(QJsonValue(), error);
-        return;
-    }
-    entry.promise->reportException(error);
-    entry.promise->reportFinished();
-    if (entry.stream)
-        entry.stream->d->fail(error);
+    if (Map::node_type node = take(id))
+        finish(node.mapped(), {Outcome::Kind::Error, QJsonValue(), error});
 }
 
 void PendingTable::cancel(quint64 id, const QRustBridgeError &cancelled)
 {
-    Map::node_type node = take(id);
-    if (!node)
-        return;
-    Entry &entry = node.mapped();
-    if (!entry.promise) {
-        entry.handler(QJsonValue(), cancelled);
-        return;
-    }
-    entry.promise->cancel();
-    entry.promise->reportFinished();
-    if (entry.stream)
-        entry.stream->d->fail(cancelled);
+    if (Map::node_type node = take(id))
+        finish(node.mapped(), {Outcome::Kind::Cancelled, QJsonValue(), cancelled});
 }
 
 void PendingTable::rejectAll(const QRustBridgeError &error)
@@ -153,7 +155,8 @@ void PendingTable::rejectAll(const QRustBridgeError &error)
     entries.swap(m_entries);
     m_watchedIds.clear();
     for (auto &[id, entry] : entries) {
-        completeRejected(entry, QRustBridgeError(error.code(), error.message(), entry.method,
-                                                 MessageCodec::requestIdString(id)));
+        const QRustBridgeError filledIn(error.code(), error.message(), entry.method,
+                                        MessageCodec::requestIdString(id));
+        finish(entry, {Outcome::Kind::Error, QJsonValue(), filledIn});
     }
 }

@@ -16,7 +16,9 @@
 class QRustStream;
 
 // The requests waiting for a response, on the bridge's thread. Every way a
-// request can end goes through take(), so each finishes exactly once.
+// request can end unlinks its entry first (take(), or rejectAll() emptying
+// the whole table) and then completes it through finish(), so each finishes
+// exactly once.
 class PendingTable
 {
 public:
@@ -63,6 +65,8 @@ public:
     bool contains(quint64 id) const;
     int size() const;
     std::vector<quint64> ids() const;
+    // Hands a chunk to the stream waiting as `id`; false if there is none.
+    bool deliverChunk(quint64 id, const QJsonValue &chunk);
 
     // These remove the entry before completing it, so code that runs during
     // completion (continuations, slots) sees a consistent table, and they
@@ -74,9 +78,20 @@ public:
     // `error` gets each entry's method and id filled in.
     void rejectAll(const QRustBridgeError &error);
 
-    static void completeRejected(Entry &entry, const QRustBridgeError &error);
-
 private:
+    // How an entry ends: a result, an error, or cancelled (which also carries
+    // the Cancelled error, for reply handlers and streams).
+    struct Outcome
+    {
+        enum class Kind { Result, Error, Cancelled };
+        Kind kind;
+        const QJsonValue &result;
+        const QRustBridgeError &error;
+    };
+    // The one place an unlinked entry is completed: its handler, or its
+    // promise and then its stream.
+    static void finish(Entry &entry, const Outcome &outcome);
+
     using Map = std::unordered_map<quint64, Entry>;
     // Unlinks the entry without moving it: a default-constructed Entry to move
     // into would build (and tear down) a whole QFutureInterface per request.

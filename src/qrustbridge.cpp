@@ -41,20 +41,25 @@ QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions 
     : q(q)
     , options(options)
     , log(options.logger, q)
+    , deadlines(q, [this](quint64 id) { return pending().contains(id); },
+                [this](quint64 id) { return timeOut(id); })
+    , cancellations(q, {[this] { return pending().watchedCancellations(); },
+                        [this] { return pending().polledCancellations(); },
+                        [this] { return pending().watchedCount() != 0; },
+                        [this] { return pending().size() != 0; },
+                        [this](quint64 id) {
+                            QPointer<QRustBridge> alive(this->q);
+                            cancelRequest(id);
+                            return !alive.isNull();
+                        }})
+    , reconnect(q, [this] { attemptReconnect(); })
 {
+    static_assert(CancelDetector::watchedLinks == PendingTable::maxWatchedEntries);
     qRegisterMetaType<QRustBridgeError>();
-    clock.start();
     // Coarse timers may fire up to 5% early; a timeout must never come before its time.
     readyTimer.setTimerType(Qt::PreciseTimer);
-    requestTimer.setTimerType(Qt::PreciseTimer);
     readyTimer.setSingleShot(true);
-    requestTimer.setSingleShot(true);
-    reconnectTimer.setSingleShot(true);
     QObject::connect(&readyTimer, &QTimer::timeout, q, [this] { onReadyTimeout(); });
-    QObject::connect(&requestTimer, &QTimer::timeout, q, [this] { onRequestTimer(); });
-    QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] { attemptReconnect(); });
-    cancelPollTimer.setInterval(cancelPollIntervalMs);
-    QObject::connect(&cancelPollTimer, &QTimer::timeout, q, [this] { pollCancellations(); });
 
     // A child of q: it follows the bridge to another thread and, gone with
     // it, takes any wake-up still queued for it along.
@@ -72,17 +77,15 @@ void QRustBridgePrivate::shutdownForDestruction()
     destroying = true;
     state = QRustBridge::State::NotRunning;
     readyTimer.stop();
-    requestTimer.stop();
-    reconnectTimer.stop();
-    cancelPollTimer.stop();
-    QObject::disconnect(cancelCheckConnection);
-    cancelLinks.clear();
+    deadlines.stop();
+    reconnect.stop();
+    cancellations.stop();
     const QRustBridgeError gone = transportLostError(QRustBridge::tr("the bridge was destroyed"));
     if (startPromise) {
         lastError = gone;
         finishStart(false);
     }
-    pending.rejectAll(gone);
+    replies.connectionLost(gone);
     // The worker deletes itself and ends the thread; the channel handshake
     // is what orders its last touches before our destruction of the rest.
     postCommand({IoCommand::Kind::Shutdown});
@@ -106,14 +109,7 @@ QRustBridgeError QRustBridgePrivate::notRunningError(const QString &method) cons
 
 QRustBridgeError QRustBridgePrivate::transportLostError(const QString &why) const
 {
-    return QRustBridgeError(mode == Mode::Stdio ? QRustBridgeError::Code::ProcessExited
-                                                : QRustBridgeError::Code::Disconnected,
-                            why);
-}
-
-const QRustSocketOptions &QRustBridgePrivate::reconnectPolicy() const
-{
-    return mode == Mode::Tcp ? tcpOptions : socketOptions;
+    return QRustBridgeError(transportFactory.lostCode(), why);
 }
 
 int QRustBridgePrivate::streamTimeoutMs() const
@@ -154,7 +150,7 @@ void QRustBridgePrivate::finishStart(bool ok)
     promise.reportFinished();
 }
 
-QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
+QFuture<bool> QRustBridgePrivate::start(TransportFactory factory, QRustTransport *transport)
 {
     if (state != QRustBridge::State::NotRunning) {
         delete transport;
@@ -162,8 +158,8 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
                                      QRustBridge::tr("the bridge is already started; call kill() first"));
         return finishedFuture(false);
     }
-    mode = newMode;
-    reconnectAttempt = 0;
+    transportFactory = std::move(factory);
+    reconnect.reset();
     processId = 0;
     lastExitCode.reset();
     startPromise.emplace();
@@ -171,7 +167,7 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
     QFuture<bool> future = startPromise->future();
 
     if (!transport)
-        transport = createTransport();
+        transport = transportFactory.create(lastError);
     if (!transport) {
         QPointer<QRustBridge> alive(q);
         setError(lastError);
@@ -183,42 +179,6 @@ QFuture<bool> QRustBridgePrivate::start(Mode newMode, QRustTransport *transport)
     openTransport(transport);
     setState(QRustBridge::State::Starting);
     return future;
-}
-
-QRustTransport *QRustBridgePrivate::createTransport()
-{
-    if (mode == Mode::Socket) {
-        auto *transport = new QRustLocalSocketTransport(socketPath);
-        transport->setTrustedServerUids(socketOptions.trustedServerUids);
-        return transport;
-    }
-    if (mode == Mode::Tcp)
-        return new QRustTcpTransport(tcpHost, tcpPort, tcpOptions);
-    const QString program = locator.locate(options);
-    if (program.isEmpty() && !options.binaryPath.isEmpty()) {
-        const QString path = QRustBinaryLocator::candidates(options).value(0);
-        lastError = QRustBridgeError(
-            QRustBridgeError::Code::BinaryNotFound,
-            QFileInfo::exists(path)
-                ? QRustBridge::tr("backend \"%1\" (binaryPath) is not an executable file").arg(path)
-                : QRustBridge::tr("backend \"%1\" (binaryPath) does not exist").arg(path));
-        return nullptr;
-    }
-    if (program.isEmpty()) {
-        lastError = QRustBridgeError(
-            QRustBridgeError::Code::BinaryNotFound,
-            QRustBridge::tr("backend \"%1\" not found; looked in: %2%3")
-                .arg(options.binaryName,
-                     QRustBinaryLocator::candidates(options).join(QStringLiteral(", ")),
-                     options.searchSystemPath ? QRustBridge::tr(" and PATH") : QString()));
-        return nullptr;
-    }
-    if (QFileInfo(program).permissions() & QFileDevice::WriteOther)
-        log.warning(QStringLiteral("backend %1 is world-writable: anyone could replace it").arg(program));
-    log.debug(QStringLiteral("starting %1").arg(program),
-              {{QStringLiteral("program"), program},
-               {QStringLiteral("arguments"), QJsonArray::fromStringList(options.cliArgs)}});
-    return new QRustStdioTransport(program, options.cliArgs, options.environment);
 }
 
 void QRustBridgePrivate::openTransport(QRustTransport *transport)
@@ -235,7 +195,7 @@ void QRustBridgePrivate::stop()
         return;
     QPointer<QRustBridge> alive(q);
     const bool reconnecting = state == State::Reconnecting;
-    reconnectTimer.stop();
+    reconnect.stop();
     const QRustBridgeError stopped = transportLostError(QRustBridge::tr("the backend was stopped by kill()"));
     if (startPromise) {
         lastError = QRustBridgeError(QRustBridgeError::Code::StartFailed,
@@ -245,9 +205,7 @@ void QRustBridgePrivate::stop()
             return;
     }
     // Answers may still arrive before the backend is gone: drop them quietly.
-    for (quint64 id : pending.ids())
-        ignoredIds.insert(id);
-    pending.rejectAll(stopped);
+    replies.abandonAll(stopped);
     if (!alive)
         return;
     channel.clearOutbound();
@@ -275,10 +233,10 @@ QFuture<QJsonValue> QRustBridgePrivate::sendCommand(const QString &method, const
     if (state != QRustBridge::State::Running)
         return QRustTyped::detail::failedFuture<QJsonValue>(notRunningError(method));
     const quint64 id = enqueue(method, params);
-    PendingTable::Entry &entry = pending.add(id, method);
+    PendingTable::Entry &entry = pending().add(id, method);
     QFuture<QJsonValue> future = entry.promise->future();
-    watchForCancel();
-    addDeadline(id);
+    cancellations.watch(q->thread());
+    deadlines.add(id, options.requestTimeoutMs);
     return future;
 }
 
@@ -309,18 +267,8 @@ void QRustBridgePrivate::sendCommand(const QString &method, const QJsonValue &pa
         return;
     }
     const quint64 id = enqueue(method, params);
-    pending.addWithHandler(id, method, context, std::move(onReply));
-    addDeadline(id);
-}
-
-void QRustBridgePrivate::addDeadline(quint64 id)
-{
-    // Drop finished requests from the front so the deadline queue stays short.
-    while (!deadlines.empty() && !pending.contains(deadlines.front().second))
-        deadlines.pop_front();
-    deadlines.emplace_back(clock.elapsed() + options.requestTimeoutMs, id);
-    if (!requestTimer.isActive())
-        armRequestTimer();
+    pending().addWithHandler(id, method, context, std::move(onReply));
+    deadlines.add(id, options.requestTimeoutMs);
 }
 
 QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, const QJsonValue &params)
@@ -338,143 +286,61 @@ QRustStream *QRustBridgePrivate::sendCommandStreaming(const QString &method, con
         return stream;
     }
     const quint64 id = enqueue(method, params);
-    PendingTable::Entry &entry = pending.add(id, method);
+    PendingTable::Entry &entry = pending().add(id, method);
     entry.stream = stream;
     sd->bridge = this;
     sd->id = id;
     sd->future = entry.promise->future();
-    watchForCancel();
+    cancellations.watch(q->thread());
     QObject::connect(&sd->inactivityTimer, &QTimer::timeout, q, [this, id] {
-        PendingTable::Entry *e = pending.find(id);
+        PendingTable::Entry *e = pending().find(id);
         if (!e || (e->stream && !e->stream->d->inactivityExpired()))
             return;
         const QString method = e->method;
-        ignoredIds.insert(id);
         sendCancelMessage(id);
-        pending.reject(id, QRustBridgeError(QRustBridgeError::Code::StreamTimeout,
-                                            QRustBridge::tr("stream \"%1\" was silent for %2 ms")
-                                                .arg(method).arg(streamTimeoutMs()),
-                                            method, MessageCodec::requestIdString(id)));
+        replies.abandon(id, QRustBridgeError(QRustBridgeError::Code::StreamTimeout,
+                                             QRustBridge::tr("stream \"%1\" was silent for %2 ms")
+                                                 .arg(method).arg(streamTimeoutMs()),
+                                             method, MessageCodec::requestIdString(id)));
     });
     if (streamTimeoutMs() > 0)
         sd->armInactivityTimer(streamTimeoutMs());
     return stream;
 }
 
-void QRustBridgePrivate::cancelStream(quint64 id)
+void QRustBridgePrivate::cancelRequest(quint64 id)
 {
-    PendingTable::Entry *entry = pending.find(id);
+    PendingTable::Entry *entry = pending().find(id);
     if (!entry)
         return;
     const QString method = entry->method;
     sendCancelMessage(id);
-    pending.cancel(id, QRustBridgeError(QRustBridgeError::Code::Cancelled,
+    replies.cancel(id, QRustBridgeError(QRustBridgeError::Code::Cancelled,
                                         QRustBridge::tr("\"%1\" was cancelled").arg(method), method,
                                         MessageCodec::requestIdString(id)));
 }
 
-void QRustBridgePrivate::watchForCancel()
-{
-    // Same-thread QFuture::cancel() is noticed before the thread next waits;
-    // from another thread (or beyond the watched entries) within a poll interval.
-    QThread *thread = q->thread();
-    if (cancelCheckThread != thread) {
-        QObject::disconnect(cancelCheckConnection);
-        cancelCheckThread = thread;
-        if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread)) {
-            cancelCheckConnection = QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, q,
-                                                     [this] { checkWatchedCancellations(); });
-        }
-    }
-    if (!cancelPollTimer.isActive())
-        cancelPollTimer.start();
-}
-
-void QRustBridgePrivate::forwardTypedCancellations(std::size_t limit)
-{
-    // Requests mostly finish in send order: dropping from the front keeps the deque short.
-    while (!cancelLinks.empty() && cancelLinks.front().raw.isFinished())
-        cancelLinks.pop_front();
-    if (limit >= cancelLinks.size()) {
-        cancelLinks.erase(std::remove_if(cancelLinks.begin(), cancelLinks.end(),
-                                         [](const CancelLink &link) { return link.raw.isFinished(); }),
-                          cancelLinks.end());
-    }
-    const std::size_t count = std::min(limit, cancelLinks.size());
-    for (std::size_t i = 0; i < count; ++i) {
-        CancelLink &link = cancelLinks[i];
-        // The raw request's own check (below, in the callers) then finishes it and tells the backend.
-        if (link.typed.isCanceled() && !link.raw.isFinished())
-            link.raw.cancel();
-    }
-}
-
-void QRustBridgePrivate::checkWatchedCancellations()
-{
-    forwardTypedCancellations(PendingTable::maxWatchedEntries);
-    if (pending.watchedCount() == 0)
-        return;
-    QPointer<QRustBridge> alive(q);
-    for (quint64 id : pending.watchedCancellations()) {
-        cancelStream(id);
-        if (!alive)
-            return;
-    }
-}
-
-void QRustBridgePrivate::pollCancellations()
-{
-    forwardTypedCancellations(cancelLinks.size());
-    QPointer<QRustBridge> alive(q);
-    for (quint64 id : pending.polledCancellations()) {
-        cancelStream(id);
-        if (!alive)
-            return;
-    }
-    if (pending.size() == 0) {
-        cancelPollTimer.stop();
-        cancelLinks.clear();  // every request they point to has finished
-    }
-}
-
 void QRustBridgePrivate::sendCancelMessage(quint64 id)
 {
-    ignoredIds.insert(id);
     if (options.cancelMethod.isEmpty() || state != QRustBridge::State::Running)
         return;
     const QJsonObject params{{QStringLiteral("id"), MessageCodec::requestIdString(id)}};
-    ignoredIds.insert(enqueue(options.cancelMethod, params));
+    replies.ignoreReplies(enqueue(options.cancelMethod, params));
 }
 
-void QRustBridgePrivate::armRequestTimer()
+bool QRustBridgePrivate::timeOut(quint64 id)
 {
-    while (!deadlines.empty() && !pending.contains(deadlines.front().second))
-        deadlines.pop_front();
-    if (deadlines.empty())
-        return;
-    requestTimer.start(int(qMax<qint64>(0, deadlines.front().first - clock.elapsed())));
-}
-
-void QRustBridgePrivate::onRequestTimer()
-{
+    PendingTable::Entry *entry = pending().find(id);
+    if (!entry || entry->stream)
+        return true;  // streams time out on silence instead
     QPointer<QRustBridge> alive(q);
-    const qint64 now = clock.elapsed();
-    while (!deadlines.empty() && deadlines.front().first <= now) {
-        const quint64 id = deadlines.front().second;
-        deadlines.pop_front();
-        PendingTable::Entry *entry = pending.find(id);
-        if (!entry || entry->stream)
-            continue;
-        const QString method = entry->method;
-        sendCancelMessage(id);
-        pending.reject(id, QRustBridgeError(QRustBridgeError::Code::Timeout,
-                                            QRustBridge::tr("no response to \"%1\" within %2 ms")
-                                                .arg(method).arg(options.requestTimeoutMs),
-                                            method, MessageCodec::requestIdString(id)));
-        if (!alive)
-            return;
-    }
-    armRequestTimer();
+    const QString method = entry->method;
+    sendCancelMessage(id);
+    replies.abandon(id, QRustBridgeError(QRustBridgeError::Code::Timeout,
+                                         QRustBridge::tr("no response to \"%1\" within %2 ms")
+                                             .arg(method).arg(options.requestTimeoutMs),
+                                         method, MessageCodec::requestIdString(id)));
+    return !alive.isNull();
 }
 
 void QRustBridgePrivate::onReadyTimeout()
@@ -513,8 +379,8 @@ void QRustBridgePrivate::handleStartFailure(const QRustBridgeError &error)
 void QRustBridgePrivate::handleOpenFailed(const QRustBridgeError &error)
 {
     if (state == QRustBridge::State::Reconnecting) {
-        log.debug(QStringLiteral("reconnect attempt %1 failed: %2").arg(reconnectAttempt).arg(error.message()),
-                  {{QStringLiteral("attempt"), reconnectAttempt}});
+        log.debug(QStringLiteral("reconnect attempt %1 failed: %2").arg(reconnect.attempt()).arg(error.message()),
+                  {{QStringLiteral("attempt"), reconnect.attempt()}});
         lastError = error;
         scheduleReconnect();
         return;
@@ -525,28 +391,24 @@ void QRustBridgePrivate::handleOpenFailed(const QRustBridgeError &error)
 
 void QRustBridgePrivate::scheduleReconnect()
 {
-    const QRustSocketOptions &policy = reconnectPolicy();
-    if (reconnectAttempt >= policy.maxReconnectAttempts) {
-        QPointer<QRustBridge> alive(q);
-        setState(QRustBridge::State::NotRunning);
-        if (alive)
-            Q_EMIT q->reconnectFailed();
+    if (reconnect.scheduleNext(*transportFactory.reconnectPolicy))
         return;
-    }
-    const qint64 delay = qMin<qint64>(qint64(policy.reconnectBaseDelayMs) << qMin(reconnectAttempt, 30),
-                                      policy.reconnectMaxDelayMs);
-    ++reconnectAttempt;
-    reconnectTimer.start(int(delay));
+    QPointer<QRustBridge> alive(q);
+    setState(QRustBridge::State::NotRunning);
+    if (alive)
+        Q_EMIT q->reconnectFailed();
 }
 
 void QRustBridgePrivate::attemptReconnect()
 {
     if (state != QRustBridge::State::Reconnecting)
         return;
-    log.debug(QStringLiteral("reconnect attempt %1").arg(reconnectAttempt),
-              {{QStringLiteral("attempt"), reconnectAttempt}});
+    log.debug(QStringLiteral("reconnect attempt %1").arg(reconnect.attempt()),
+              {{QStringLiteral("attempt"), reconnect.attempt()}});
     readyTimer.start(options.readyTimeoutMs);
-    openTransport(createTransport());
+    QRustTransport *transport = transportFactory.create(lastError);
+    Q_ASSERT(transport);  // only sockets and TCP reconnect, and building those cannot fail
+    openTransport(transport);
 }
 
 void QRustBridgePrivate::drainInbound()
@@ -574,44 +436,11 @@ void QRustBridgePrivate::handle(InboundMessage &message)
 {
     using Kind = InboundMessage::Kind;
     switch (message.kind) {
-    case Kind::Response: {
-        if (ignoredIds.remove(message.id))
-            return;
-        PendingTable::Entry *entry = pending.find(message.id);
-        if (!entry) {
-            log.warning(QStringLiteral("response for unknown request id %1 dropped").arg(message.id),
-                        {{QStringLiteral("id"), MessageCodec::requestIdString(message.id)}});
-            return;
-        }
-        if (message.success) {
-            pending.resolve(message.id, message.value);
-        } else {
-            QRustBridgeError error(QRustBridgeError::Code::Remote, message.value.toString(), entry->method,
-                                   MessageCodec::requestIdString(message.id));
-            if (message.errorDetail)  // only when the backend sent errorCode/errorData
-                error.setRemoteDetails(message.errorDetail->remoteCode(), message.errorDetail->remoteData());
-            pending.reject(message.id, error);
-        }
+    case Kind::Response:
+    case Kind::Chunk:
+    case Kind::RequestFailed:
+        routeReply(message);
         return;
-    }
-    case Kind::Chunk: {
-        PendingTable::Entry *entry = pending.find(message.id);
-        if (entry && entry->stream)
-            entry->stream->d->deliverChunk(message.value);
-        else if (!ignoredIds.contains(message.id))
-            log.debug(QStringLiteral("chunk for request %1 that is not a running stream dropped").arg(message.id),
-                      {{QStringLiteral("id"), MessageCodec::requestIdString(message.id)}});
-        return;
-    }
-    case Kind::RequestFailed: {
-        PendingTable::Entry *entry = pending.find(message.id);
-        if (!entry)
-            return;
-        const QRustBridgeError &error = message.error();
-        pending.reject(message.id, QRustBridgeError(error.code(), error.message(), entry->method,
-                                                    MessageCodec::requestIdString(message.id)));
-        return;
-    }
     case Kind::Event:
         handleEvent(message);
         return;
@@ -619,7 +448,7 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         Q_EMIT q->standardErrorLine(message.text);
         return;
     case Kind::Opened:
-        processId = message.exitCode;
+        processId = message.pidOrExitCode;
         log.debug(QStringLiteral("transport open; waiting for the \"%1\" event").arg(options.readyEventName),
                   processId ? QJsonObject{{QStringLiteral("pid"), processId}} : QJsonObject{});
         return;
@@ -627,18 +456,34 @@ void QRustBridgePrivate::handle(InboundMessage &message)
         handleOpenFailed(message.error());
         return;
     case Kind::ProcessFinished:
-        lastExitCode = int(message.exitCode);
+        lastExitCode = int(message.pidOrExitCode);
         lastExitStatus = message.exitStatus;
-        log.log(message.exitStatus == QProcess::NormalExit && message.exitCode == 0 ? QtDebugMsg : QtInfoMsg,
+        log.log(message.exitStatus == QProcess::NormalExit && message.pidOrExitCode == 0 ? QtDebugMsg : QtInfoMsg,
                 message.exitStatus == QProcess::NormalExit
-                    ? QStringLiteral("backend exited with code %1").arg(message.exitCode)
+                    ? QStringLiteral("backend exited with code %1").arg(message.pidOrExitCode)
                     : QStringLiteral("backend crashed"),
-                {{QStringLiteral("exitCode"), message.exitCode},
+                {{QStringLiteral("exitCode"), message.pidOrExitCode},
                  {QStringLiteral("crashed"), message.exitStatus != QProcess::NormalExit}});
         return;
     case Kind::Closed:
         handleClosed(message);
         return;
+    }
+}
+
+void QRustBridgePrivate::routeReply(const InboundMessage &message)
+{
+    const quint64 id = message.id;
+    // Read before routing: a finished request's user code may destroy the bridge.
+    const InboundMessage::Kind kind = message.kind;
+    if (replies.route(message) != ReplyRouter::Routed::Unknown)
+        return;
+    if (kind == InboundMessage::Kind::Response) {
+        log.warning(QStringLiteral("response for unknown request id %1 dropped").arg(id),
+                    {{QStringLiteral("id"), MessageCodec::requestIdString(id)}});
+    } else if (kind == InboundMessage::Kind::Chunk) {
+        log.debug(QStringLiteral("chunk for request %1 that is not a running stream dropped").arg(id),
+                  {{QStringLiteral("id"), MessageCodec::requestIdString(id)}});
     }
 }
 
@@ -653,7 +498,7 @@ void QRustBridgePrivate::handleEvent(const InboundMessage &message)
     QPointer<QRustBridge> alive(q);
     const bool wasReconnect = state == State::Reconnecting;
     readyTimer.stop();
-    reconnectAttempt = 0;
+    reconnect.reset();
     log.debug(wasReconnect ? QStringLiteral("reconnected") : QStringLiteral("backend ready"));
     setState(State::Running);
     if (!alive)
@@ -676,10 +521,9 @@ void QRustBridgePrivate::handleClosed(const InboundMessage &message)
     const State before = state;
     processId = 0;
     channel.clearOutbound();
-    ignoredIds.clear();
 
     const QRustBridgeError why = message.error();
-    pending.rejectAll(why);
+    replies.connectionLost(why);
     if (!alive)
         return;
 
@@ -690,9 +534,8 @@ void QRustBridgePrivate::handleClosed(const InboundMessage &message)
         handleOpenFailed(why);
         return;
     } else {
-        const bool reconnect = before == State::Running && reconnectPolicy().autoReconnect
-            && (mode == Mode::Socket || mode == Mode::Tcp);
-        setState(reconnect ? State::Reconnecting : State::NotRunning);
+        const bool retry = before == State::Running && transportFactory.reconnectPolicy.has_value();
+        setState(retry ? State::Reconnecting : State::NotRunning);
         if (!alive)
             return;
         if (before == State::Running) {
@@ -700,16 +543,16 @@ void QRustBridgePrivate::handleClosed(const InboundMessage &message)
             if (!alive)
                 return;
         }
-        if (reconnect) {
-            reconnectAttempt = 0;
+        if (retry) {
+            reconnect.reset();
             scheduleReconnect();
         }
     }
     if (!alive)
         return;
-    if (mode == Mode::Stdio && lastExitCode)
+    if (transportFactory.isProcess && lastExitCode)
         Q_EMIT q->exited(*lastExitCode, lastExitStatus);
-    else if (mode != Mode::Stdio && before != State::Starting)
+    else if (!transportFactory.isProcess && before != State::Starting)
         Q_EMIT q->disconnected();
 }
 
@@ -731,38 +574,29 @@ void QRustBridge::forwardCancel(const QFuture<void> &typed, const QFuture<QJsonV
 {
     if (raw.isFinished())
         return;
-    d->cancelLinks.push_back({typed, raw});
-    d->watchForCancel();
+    d->cancellations.link(typed, raw);
+    d->cancellations.watch(thread());
 }
 
 QFuture<bool> QRustBridge::spawn()
 {
-    return d->start(QRustBridgePrivate::Mode::Stdio, nullptr);
+    return d->start(TransportFactory::process(d->options, d->locator, d->log), nullptr);
 }
 
 QFuture<bool> QRustBridge::connectToServer(const QString &socketPath, const QRustSocketOptions &socketOptions)
 {
-    if (d->state == State::NotRunning) {
-        d->socketPath = socketPath;
-        d->socketOptions = socketOptions;
-    }
-    return d->start(QRustBridgePrivate::Mode::Socket, nullptr);
+    return d->start(TransportFactory::localSocket(socketPath, socketOptions), nullptr);
 }
 
 QFuture<bool> QRustBridge::connectToHost(const QString &host, quint16 port, const QRustTcpOptions &tcpOptions)
 {
-    if (d->state == State::NotRunning) {
-        d->tcpHost = host;
-        d->tcpPort = port;
-        d->tcpOptions = tcpOptions;
-    }
-    return d->start(QRustBridgePrivate::Mode::Tcp, nullptr);
+    return d->start(TransportFactory::tcp(host, port, tcpOptions), nullptr);
 }
 
 QFuture<bool> QRustBridge::connectTransport(QRustTransport *transport)
 {
     Q_ASSERT(transport && !transport->parent());
-    return d->start(QRustBridgePrivate::Mode::Custom, transport);
+    return d->start(TransportFactory::custom(), transport);
 }
 
 QFuture<QJsonValue> QRustBridge::sendCommand(const QString &method, const QJsonValue &params)
@@ -808,7 +642,7 @@ const QRustBridgeOptions &QRustBridge::options() const
 
 int QRustBridge::pendingCount() const
 {
-    return d->pending.size();
+    return d->pending().size();
 }
 
 qint64 QRustBridge::processId() const

@@ -5,8 +5,12 @@
 #include <QRustBridge/qrusttcpoptions.h>
 
 #include "bridgelog_p.h"
+#include "canceldetector_p.h"
+#include "deadlinequeue_p.h"
 #include "iochannel_p.h"
-#include "pendingtable_p.h"
+#include "reconnectbackoff_p.h"
+#include "replyrouter_p.h"
+#include "transportfactory_p.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFutureInterface>
@@ -26,13 +30,11 @@ class ThreadWaker;
 class QRustBridgePrivate
 {
 public:
-    enum class Mode { None, Stdio, Socket, Tcp, Custom };
-
     QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions &options);
     ~QRustBridgePrivate();
 
-    QFuture<bool> start(Mode mode, QRustTransport *transport);
-    QRustTransport *createTransport();
+    // `transport` is connectTransport()'s; otherwise `factory` builds one.
+    QFuture<bool> start(TransportFactory factory, QRustTransport *transport);
     void openTransport(QRustTransport *transport);
     void postCommand(const IoCommand &command);
     void stop();
@@ -42,26 +44,22 @@ public:
     QFuture<QJsonValue> sendCommand(const QString &method, const QJsonValue &params);
     void sendCommand(const QString &method, const QJsonValue &params, const QObject *context,
                      QRustBridge::ReplyHandler onReply);
-    void addDeadline(quint64 id);
     QRustStream *sendCommandStreaming(const QString &method, const QJsonValue &params);
-    void cancelStream(quint64 id);
-    void watchForCancel();
-    void checkWatchedCancellations();
-    void pollCancellations();
-    // Cancels the raw request of each typed future that was cancelled, for
-    // the first `limit` links; drops links whose request finished.
-    void forwardTypedCancellations(std::size_t limit);
+    // Cancels any pending request (plain, callback or stream), as QFuture::cancel() or QRustStream::cancel() asks.
+    void cancelRequest(quint64 id);
+    // Ends request `id` with a Timeout; returns false if that destroyed the bridge.
+    bool timeOut(quint64 id);
+    // Tells the backend to stop working on `id` (options.cancelMethod); the cancel message's own reply is ignored.
     void sendCancelMessage(quint64 id);
 
     void drainInbound();
     void handle(InboundMessage &message);
+    void routeReply(const InboundMessage &message);
     void handleEvent(const InboundMessage &message);
     void handleClosed(const InboundMessage &message);
     void handleOpenFailed(const QRustBridgeError &error);
     void handleStartFailure(const QRustBridgeError &error);
 
-    void armRequestTimer();
-    void onRequestTimer();
     void onReadyTimeout();
     void scheduleReconnect();
     void attemptReconnect();
@@ -74,7 +72,6 @@ public:
     QRustBridgeError notRunningError(const QString &method) const;
     QRustBridgeError transportLostError(const QString &why) const;
     int streamTimeoutMs() const;
-    const QRustSocketOptions &reconnectPolicy() const;
 
     QRustBridge *q;
     QRustBridgeOptions options;
@@ -82,7 +79,7 @@ public:
     QRustBinaryLocator locator;
     QRustBridge::State state = QRustBridge::State::NotRunning;
     QRustBridgeError lastError;
-    Mode mode = Mode::None;
+    TransportFactory transportFactory;  // of the current (or last) connection
 
     QThread ioThread;
     IoChannel channel;
@@ -97,38 +94,16 @@ public:
     std::optional<int> lastExitCode;
     QProcess::ExitStatus lastExitStatus = QProcess::NormalExit;
 
-    PendingTable pending;
-    QSet<quint64> ignoredIds;  // cancelled or timed-out requests and cancel messages: drop their replies quietly
+    ReplyRouter replies;  // pending requests, and ended ones whose late replies are dropped
+    PendingTable &pending() { return replies.pending(); }
 
     std::optional<QFutureInterface<bool>> startPromise;  // not a QPromise: see PendingTable::Entry
     QTimer readyTimer;
 
-    QElapsedTimer clock;
-    std::deque<std::pair<qint64, quint64>> deadlines;  // (deadline ms, id), in send order
-    QTimer requestTimer;
+    DeadlineQueue deadlines;     // request timeouts (not streams': those time out on silence)
+    CancelDetector cancellations;  // notices QFuture::cancel() on pending requests
 
-    // Runs while requests are pending: requests beyond PendingTable::maxWatchedEntries,
-    // and any cancelled from another thread, notice QFuture::cancel() this late at most.
-    static constexpr int cancelPollIntervalMs = 10;
-    QTimer cancelPollTimer;
-    // The watched entries are checked whenever the bridge's thread is about to wait.
-    // send<>()'s typed futures and the requests they came from, in send order.
-    struct CancelLink
-    {
-        QFuture<void> typed;
-        QFuture<QJsonValue> raw;
-    };
-    std::deque<CancelLink> cancelLinks;
-    QThread *cancelCheckThread = nullptr;
-    QMetaObject::Connection cancelCheckConnection;
-
-    QString socketPath;
-    QRustSocketOptions socketOptions;
-    QString tcpHost;
-    quint16 tcpPort = 0;
-    QRustTcpOptions tcpOptions;
-    QTimer reconnectTimer;
-    int reconnectAttempt = 0;
+    ReconnectBackoff reconnect;
 
     bool destroying = false;
 };

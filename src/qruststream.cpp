@@ -66,24 +66,17 @@ bool QRustStreamPrivate::inactivityExpired()
     return false;
 }
 
-void QRustStreamPrivate::complete(const QJsonValue &result)
+void QRustStreamPrivate::finish(const QRustBridgeError *error, const QJsonValue &result)
 {
     if (finished)
         return;
     finished = true;
     bridge = nullptr;
     inactivityTimer.stop();
-    Q_EMIT q->finished(result);
-}
-
-void QRustStreamPrivate::fail(const QRustBridgeError &error)
-{
-    if (finished)
-        return;
-    finished = true;
-    bridge = nullptr;
-    inactivityTimer.stop();
-    Q_EMIT q->failed(error);
+    if (error)
+        Q_EMIT q->failed(*error);
+    else
+        Q_EMIT q->finished(result);
 }
 
 QRustStream::QRustStream(QObject *parent)
@@ -95,7 +88,7 @@ QRustStream::QRustStream(QObject *parent)
 QRustStream::~QRustStream()
 {
     if (d->bridge)
-        d->bridge->cancelStream(d->id);
+        d->bridge->cancelRequest(d->id);
 }
 
 QFuture<QJsonValue> QRustStream::result() const
@@ -148,5 +141,5 @@ QString QRustStream::requestId() const
 void QRustStream::cancel()
 {
     if (d->bridge)
-        d->bridge->cancelStream(d->id);
+        d->bridge->cancelRequest(d->id);
 }

@@ -16,8 +16,8 @@ public:
 
     // Called by the bridge's pending table and dispatcher.
     void deliverChunk(const QJsonValue &data);
-    void complete(const QJsonValue &result);
-    void fail(const QRustBridgeError &error);
+    // Ends the stream, once: failed(*error) if there is an error, else finished(result).
+    void finish(const QRustBridgeError *error, const QJsonValue &result);
     // Counts chunks the pull buffer could not keep; warns the first time.
     void countDropped(qint64 count);
 

@@ -1,9 +1,12 @@
 // Fuzzes the inbound protocol path: MessageCodec::decode on arbitrary lines,
-// each decoded message dispatched the way QRustBridgePrivate::handle() does
-// into a PendingTable holding real QPromise<QJsonValue> entries, interleaved
-// with the bridge's other ways out: timeouts, QFuture::cancel() by the user
-// (noticed by the bridge's checks on its next event-loop turn or poll, so a
-// response may come first), cancel by the bridge, and connection loss.
+// each decoded reply routed by the bridge's own ReplyRouter (the class
+// QRustBridgePrivate::handle() hands replies to) into its PendingTable of
+// real QFutureInterface<QJsonValue> entries, interleaved with the bridge's
+// other ways out, through the same router calls the bridge makes: timeouts,
+// QFuture::cancel() by the user (noticed by the bridge's checks on its next
+// event-loop turn or poll, so a response may come first), cancel by the
+// bridge, kill() and connection loss. The model keeps its own idea of which
+// late replies must be ignored and checks the router agrees.
 // Proves:
 //   - decode never crashes, accepts only JSON objects, explains every refusal,
 //     and yields only the kinds the I/O thread may report for a line;
@@ -11,6 +14,9 @@
 //     runs inside the call that finished it), with the outcome of the first
 //     way out, or cancelled if the user cancelled it while it was pending;
 //     later resolve/reject/cancel of a finished or unknown id is a no-op;
+//     a reply is delivered, ignored (the request was ended by the bridge) or
+//     reported unknown exactly as the model expects, and each ignored id is
+//     forgotten after its one response;
 //     after the final rejectAll() nothing is pending;
 //   - the bridge's cancel checks find every user-cancelled pending request:
 //     the event-loop check if the entry is watched, the poll always;
@@ -26,7 +32,8 @@
 // "!a" adds a request, "!h" one with a reply handler instead of a QFuture, "!t<id>" times it out, "!c<id>" cancels it from the
 // bridge side, "!u<id>" cancels its QFuture like a user and lets the bridge's
 // event-loop check run, "!U<id>" cancels it without any check yet, "!p" runs
-// the bridge's timer poll, "!x" loses the connection (rejectAll), "!b" makes
+// the bridge's timer poll, "!x" loses the connection, "!k" is kill() (everything
+// pending is rejected, late replies ignored), "!b" makes
 // the bridge's thread busy (it takes nothing, so reading pauses once the
 // queue is over its limit) until "!d" (it takes the queue, which resumes
 // reading); any other line is a line from the backend. While not busy the
@@ -36,6 +43,7 @@
 #include "iochannel_p.h"
 #include "messagecodec_p.h"
 #include "pendingtable_p.h"
+#include "replyrouter_p.h"
 
 #include <QRustBridge/qruststream.h>
 
@@ -118,37 +126,45 @@ public:
     void handle(const InboundMessage &message)
     {
         using Kind = InboundMessage::Kind;
+        using Routed = ReplyRouter::Routed;
+        const quint64 id = message.id;
+        const bool wasPending = m_table.contains(id);
+        Routed routed = Routed::Unknown;
         switch (message.kind) {
         case Kind::Response:
             if (!message.success)
                 FUZZ_CHECK(message.value.isString());
-            if (m_ignoredIds.remove(message.id)) {
+            if (m_expectIgnored.remove(id)) {
                 const int size = m_table.size();
-                FUZZ_CHECK(!m_table.contains(message.id));
+                FUZZ_CHECK(!wasPending);
+                FUZZ_CHECK(m_router.route(message) == Routed::Ignored);
+                FUZZ_CHECK(!m_router.isIgnored(id));  // one response per request: forgotten now
                 FUZZ_CHECK(m_table.size() == size);
                 return;
             }
             if (message.success) {
-                finish(message.id, Tracked::Outcome::Resolved, Code::NoError, message.value,
-                       [&] { m_table.resolve(message.id, message.value); });
+                finish(id, Tracked::Outcome::Resolved, Code::NoError, message.value,
+                       [&] { routed = m_router.route(message); });
             } else {
-                finish(message.id, Tracked::Outcome::Rejected, Code::Remote, {}, [&] {
-                    m_table.reject(message.id, error(Code::Remote, message.id, message.value.toString()));
-                });
+                finish(id, Tracked::Outcome::Rejected, Code::Remote, {}, [&] { routed = m_router.route(message); });
             }
+            FUZZ_CHECK(routed == (wasPending ? Routed::Delivered : Routed::Unknown));
             return;
         case Kind::Chunk: {
             const int size = m_table.size();
-            PendingTable::Entry *entry = m_table.find(message.id);
+            PendingTable::Entry *entry = m_table.find(id);
             FUZZ_CHECK(!entry || !entry->stream);  // no streams in this model
+            routed = m_router.route(message);
+            FUZZ_CHECK(routed == (m_expectIgnored.contains(id) ? Routed::Ignored : Routed::Unknown));
             FUZZ_CHECK(m_table.size() == size);
             return;
         }
         case Kind::RequestFailed:
             FUZZ_CHECK(message.error().code() == Code::ProtocolError);
-            finish(message.id, Tracked::Outcome::Rejected, Code::ProtocolError, {}, [&] {
-                m_table.reject(message.id, error(Code::ProtocolError, message.id, message.error().message()));
-            });
+            finish(id, Tracked::Outcome::Rejected, Code::ProtocolError, {}, [&] { routed = m_router.route(message); });
+            FUZZ_CHECK(routed == (wasPending                     ? Routed::Delivered
+                                  : m_expectIgnored.contains(id) ? Routed::Ignored
+                                                                 : Routed::Unknown));
             return;
         case Kind::Event:
             FUZZ_CHECK(!message.text.isEmpty());
@@ -168,17 +184,19 @@ public:
         case 'h':
             addWithHandler();
             return;
-        case 't':  // QRustBridgePrivate::onRequestTimer
+        case 't':  // QRustBridgePrivate::timeOut, when the DeadlineQueue expires it
             if (m_table.contains(id))
-                m_ignoredIds.insert(id);
+                m_expectIgnored.insert(id);
             finish(id, Tracked::Outcome::Rejected, Code::Timeout, {},
-                   [&] { m_table.reject(id, error(Code::Timeout, id, QStringLiteral("timeout"))); });
+                   [&] { m_router.abandon(id, error(Code::Timeout, id, QStringLiteral("timeout"))); });
+            FUZZ_CHECK(m_router.isIgnored(id) == m_expectIgnored.contains(id));
             return;
-        case 'c':  // QRustBridgePrivate::cancelStream
+        case 'c':  // QRustBridgePrivate::cancelRequest
             if (m_table.contains(id))
-                m_ignoredIds.insert(id);
+                m_expectIgnored.insert(id);
             finish(id, Tracked::Outcome::Cancelled, Code::NoError, {},
-                   [&] { m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
+                   [&] { m_router.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
+            FUZZ_CHECK(m_router.isIgnored(id) == m_expectIgnored.contains(id));
             return;
         case 'u':  // the user calls QFuture::cancel(); the bridge's thread is about to wait
         case 'U': {  // ... or the bridge has not looked yet
@@ -203,15 +221,23 @@ public:
             FUZZ_CHECK(*it->second.completions == 1);
             return;
         }
-        case 'p':  // QRustBridgePrivate::pollCancellations
+        case 'p':  // CancelDetector::poll
             bridgeCancel(m_table.polledCancellations());
             for (const auto &[trackedId, tracked] : m_tracked)
                 FUZZ_CHECK(!tracked.userCancelled || !m_table.contains(trackedId));
             return;
         case 'x':  // QRustBridgePrivate::handleClosed
-            m_ignoredIds.clear();
-            rejectAll(Code::Disconnected);
+            m_expectIgnored.clear();
+            rejectAll(Code::Disconnected, [&](const QRustBridgeError &gone) { m_router.connectionLost(gone); });
             return;
+        case 'k': {  // QRustBridgePrivate::stop
+            const std::vector<quint64> pendingIds = m_table.ids();
+            m_expectIgnored.unite(QSet<quint64>(pendingIds.begin(), pendingIds.end()));
+            rejectAll(Code::ProcessExited, [&](const QRustBridgeError &stopped) { m_router.abandonAll(stopped); });
+            for (quint64 pendingId : pendingIds)
+                FUZZ_CHECK(m_router.isIgnored(pendingId));
+            return;
+        }
         default:
             return;
         }
@@ -219,7 +245,8 @@ public:
 
     void finishAll()
     {
-        rejectAll(Code::ProcessExited);
+        m_expectIgnored.clear();
+        rejectAll(Code::ProcessExited, [&](const QRustBridgeError &gone) { m_router.connectionLost(gone); });
         FUZZ_CHECK(m_table.size() == 0);
 
         for (auto &[id, tracked] : m_tracked) {
@@ -232,6 +259,15 @@ public:
             m_table.resolve(id, QJsonValue(1));
             m_table.reject(id, error(Code::Remote, id, QStringLiteral("late")));
             m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("late")));
+            // The router's ways out, and a late reply, are no-ops too: nothing is remembered.
+            m_router.abandon(id, error(Code::Timeout, id, QStringLiteral("late")));
+            m_router.cancel(id, error(Code::Cancelled, id, QStringLiteral("late")));
+            FUZZ_CHECK(!m_router.isIgnored(id));
+            InboundMessage late;
+            late.kind = InboundMessage::Kind::Response;
+            late.id = id;
+            late.success = true;
+            FUZZ_CHECK(m_router.route(late) == ReplyRouter::Routed::Unknown);
             if (tracked.hasHandler)
                 continue;
             tracked.userCancelled = true;
@@ -246,18 +282,21 @@ public:
     }
 
 private:
-    void bridgeCancel(const std::vector<quint64> &ids)  // QRustBridgePrivate::cancelStream
+    void bridgeCancel(const std::vector<quint64> &ids)  // QRustBridgePrivate::cancelRequest
     {
         for (quint64 id : ids) {
             FUZZ_CHECK(m_table.contains(id));
             FUZZ_CHECK(m_tracked.at(id).cancelledWhilePending);
-            m_ignoredIds.insert(id);
+            m_expectIgnored.insert(id);
             finish(id, Tracked::Outcome::Cancelled, Code::NoError, {},
-                   [&] { m_table.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
+                   [&] { m_router.cancel(id, error(Code::Cancelled, id, QStringLiteral("cancelled"))); });
+            FUZZ_CHECK(m_router.isIgnored(id));
         }
     }
 
-    void rejectAll(Code code)
+    // `op` is one of the router's ways to end everything pending.
+    template <typename Op>
+    void rejectAll(Code code, Op op)
     {
         std::map<quint64, int> before;
         for (auto &[id, tracked] : m_tracked) {
@@ -267,7 +306,7 @@ private:
             }
         }
         FUZZ_CHECK(int(before.size()) == m_table.size());
-        m_table.rejectAll(QRustBridgeError(code, QStringLiteral("gone")));
+        op(QRustBridgeError(code, QStringLiteral("gone")));
         FUZZ_CHECK(m_table.size() == 0);
         for (const auto &[id, count] : before) {
             Tracked &tracked = m_tracked[id];
@@ -373,9 +412,11 @@ private:
                                 MessageCodec::requestIdString(id));
     }
 
-    PendingTable m_table;
+    ReplyRouter m_router;
+    PendingTable &m_table = m_router.pending();
     std::map<quint64, Tracked> m_tracked;
-    QSet<quint64> m_ignoredIds;
+    // Ids whose next reply the router must ignore: the model's own bookkeeping, not the router's.
+    QSet<quint64> m_expectIgnored;
     quint64 m_nextId = 1;
 };
 

@@ -8,8 +8,9 @@
 # hidden symbols (PendingTable, MessageCodec) without a second copy of the
 # shared library's QObjects.
 #
-# Included by tests/fuzz/CMakeLists.txt, or by hook.cmake at the end of the
-# top-level file: paths are relative to this file, not to the current directory.
+# Included by hook.cmake at the end of the top-level file (the `fuzz` preset
+# sets QRUSTBRIDGE_BUILD_FUZZERS and the hook): paths are relative to this
+# file, not to the current directory.
 
 set(qrustbridge_fuzz_dir ${CMAKE_CURRENT_LIST_DIR})
 

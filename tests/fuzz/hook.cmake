@@ -1,8 +1,7 @@
 # Included right after project() by the `fuzz` preset
-# (CMAKE_PROJECT_QRustBridge_INCLUDE), so the preset works whether or not the
-# top-level CMakeLists.txt adds tests/fuzz itself. At the end of the top-level
-# file (everything is defined by then) it includes fuzzers.cmake, unless
-# tests/fuzz was already added. (Deferred calls may not add_subdirectory.)
+# (CMAKE_PROJECT_QRustBridge_INCLUDE): the top-level CMakeLists.txt knows
+# nothing of the fuzzers. At the end of the top-level file (everything is
+# defined by then) it includes fuzzers.cmake, once.
 if(QRUSTBRIDGE_BUILD_FUZZERS)
     enable_testing()  # CTest replays the seed corpora; has no effect when deferred
 endif()
