@@ -33,7 +33,7 @@ slow_run=60   # a run slower than this is not repeated in later rounds
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DQRUSTBRIDGE_BUILD_QML=OFF -DQRUSTBRIDGE_BUILD_EXAMPLES=OFF >/dev/null
+    -DQRUSTBRIDGE_BUILD_QML=OFF -DQRUSTBRIDGE_TEST_SUBSET=ON -DQRUSTBRIDGE_BUILD_EXAMPLES=OFF >/dev/null
 fi
 echo "building benchmarks and the demo backend in $build ..." >&2
 cmake --build "$build" --target benchmarks demo-backend >"$build/bench-build.log" 2>&1 ||

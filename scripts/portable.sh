@@ -30,7 +30,7 @@ fi
 start=$SECONDS
 cmake -S . -B build-portable -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DQRUSTBRIDGE_WERROR=ON -DQRUSTBRIDGE_PORTABLE_FALLBACKS=ON \
-  -DQRUSTBRIDGE_BUILD_EXAMPLES=OFF -DQRUSTBRIDGE_BUILD_QML=OFF "${rust_args[@]}" >/dev/null
+  -DQRUSTBRIDGE_BUILD_EXAMPLES=OFF -DQRUSTBRIDGE_BUILD_QML=OFF -DQRUSTBRIDGE_TEST_SUBSET=ON "${rust_args[@]}" >/dev/null
 targets=()
 for t in "${tests[@]}"; do targets+=("tst_$t"); done
 cmake --build build-portable --parallel "$(nproc)" --target "${targets[@]}"

@@ -86,11 +86,15 @@ private Q_SLOTS:
 
 private:
     void issueRandomWork(QRustBridge &bridge, Tally &tally, QList<QFuture<QJsonValue>> &live);
+
+    // Every random choice comes from here: QRUSTBRIDGE_SOAK_SEED replays a
+    // run's choices (its seed is printed at the start).
+    QRandomGenerator m_random;
 };
 
 void tst_Soak::issueRandomWork(QRustBridge &bridge, Tally &tally, QList<QFuture<QJsonValue>> &live)
 {
-    auto *random = QRandomGenerator::global();
+    auto *random = &m_random;
     const int choice = random->bounded(10);
     auto done = std::make_shared<int>(0);
     auto count = [&tally, done] {
@@ -136,6 +140,11 @@ void tst_Soak::randomTrafficUnderChaos()
     QVERIFY(demoBackendExists());
     const int seconds = qEnvironmentVariableIntValue("QRUSTBRIDGE_SOAK_SECONDS") > 0
         ? qEnvironmentVariableIntValue("QRUSTBRIDGE_SOAK_SECONDS") : 30;
+    const quint32 seed = qEnvironmentVariableIsSet("QRUSTBRIDGE_SOAK_SEED")
+        ? quint32(qEnvironmentVariable("QRUSTBRIDGE_SOAK_SEED").toULong())
+        : QRandomGenerator::system()->generate();
+    m_random.seed(seed);
+    qInfo("soak seed %u (replay with QRUSTBRIDGE_SOAK_SEED=%u)", seed, seed);
     const int fdsBefore = openFileDescriptors();
     const qint64 memoryBefore = residentKiB();
     qint64 memoryWarm = -1;
@@ -177,14 +186,14 @@ void tst_Soak::randomTrafficUnderChaos()
         QTimer traffic;
         connect(&traffic, &QTimer::timeout, this, [&] {
             for (int i = 0; i < 5; ++i)
-                issueRandomWork(*bridges[QRandomGenerator::global()->bounded(int(bridges.size()))], tally, live);
+                issueRandomWork(*bridges[m_random.bounded(int(bridges.size()))], tally, live);
             live.erase(std::remove_if(live.begin(), live.end(), [](const auto &f) { return f.isFinished(); }), live.end());
         });
         QTimer chaos;
         connect(&chaos, &QTimer::timeout, this, [&] {
             ++chaosEvents;
-            const int what = QRandomGenerator::global()->bounded(4);
-            QRustBridge &victim = *bridges[QRandomGenerator::global()->bounded(3)];
+            const int what = m_random.bounded(4);
+            QRustBridge &victim = *bridges[m_random.bounded(3)];
             if (what == 0 && victim.isRunning()) {
                 victim.sendCommand(QStringLiteral("abort"));  // a crash mid-traffic
             } else if (what == 1 && victim.isRunning()) {
@@ -250,11 +259,13 @@ void tst_Soak::randomTrafficUnderChaos()
 
 // QTEST_GUILESS_MAIN, except that QtTest's watchdog (which aborts a test
 // function after QTEST_FUNCTION_TIMEOUT, 300 s by default) is given the soak's
-// duration plus 10 minutes, so QRUSTBRIDGE_SOAK_SECONDS=1800 runs to its end.
+// duration plus 110 s, so QRUSTBRIDGE_SOAK_SECONDS=1800 runs to its end and a
+// hung soak still dumps its stack just before CTest's timeout (run time plus
+// 120 s, tests/soak/CMakeLists.txt) kills it.
 int main(int argc, char **argv)
 {
     const int seconds = qEnvironmentVariableIntValue("QRUSTBRIDGE_SOAK_SECONDS");
-    const qint64 neededMs = (qint64(seconds > 0 ? seconds : 30) + 600) * 1000;
+    const qint64 neededMs = (qint64(seconds > 0 ? seconds : 30) + 110) * 1000;
     if (qEnvironmentVariableIntValue("QTEST_FUNCTION_TIMEOUT") < neededMs)
         qputenv("QTEST_FUNCTION_TIMEOUT", QByteArray::number(neededMs));
     QCoreApplication app(argc, argv);

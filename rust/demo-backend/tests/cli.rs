@@ -336,8 +336,10 @@ fn tcp_daemon_reports_its_port() {
     assert_eq!(serde_json::from_str::<Value>(&resp).unwrap(), ok("1", json!(42)));
     b.signal("TERM");
     assert_eq!(b.wait_exit(Duration::from_secs(5)).code(), Some(0));
+    // The daemon closed the connection on its way out, with nothing more to say.
     let mut rest = String::new();
-    let _ = r.read_to_string(&mut rest);
+    r.read_to_string(&mut rest).expect("the connection ends with a clean end of file");
+    assert_eq!(rest, "", "nothing after the answer");
 }
 
 #[test]

@@ -5,11 +5,11 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{err, ok, Client};
 use qrustbridge::serde_json::{json, Value};
-use qrustbridge::{Context, Server};
+use qrustbridge::{Context, Server, DEFAULT_MAX_BLOCKING_THREADS};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -213,15 +213,14 @@ fn events_go_out_in_order_with_responses() {
 fn cancel_sets_the_token_of_the_running_request() {
     let mut c = Client::start(test_server());
     c.expect_ready();
-    let start = Instant::now();
     c.send("long", "sleep", json!({"ms": 10_000}));
     c.send("c1", "$/cancel", json!({"id": "long"}));
     let mut others = Vec::new();
     let cancel = c.response_of("c1", &mut others);
     assert_eq!(cancel, ok("c1", Value::Null));
     let long = if others.is_empty() { c.recv() } else { others.remove(0) };
+    // "cancelled", not the 10 s sleep's answer: the token woke the handler.
     assert_eq!(long, err("long", "cancelled"));
-    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
     // Cancelling something unknown is still answered with success.
     c.send("c2", "$/cancel", json!({"id": "nothing"}));
     assert_eq!(c.recv(), ok("c2", Value::Null));
@@ -253,39 +252,36 @@ fn cancel_method_is_configurable_and_can_be_disabled() {
 fn a_slow_request_does_not_block_a_quick_one() {
     let mut c = Client::start(test_server());
     c.expect_ready();
-    let start = Instant::now();
-    c.send("slow", "uncancellable_sleep", json!({"ms": 700}));
+    // Order, not wall time: the quick answer comes before the slow one.
+    c.send("slow", "uncancellable_sleep", json!({"ms": 2000}));
     c.send("quick", "echo", json!(1));
     assert_eq!(c.recv(), ok("quick", json!(1)));
-    let quick = start.elapsed();
-    assert!(quick < Duration::from_millis(300), "quick answered after {:?}", quick);
     assert_eq!(c.recv(), ok("slow", json!(true)));
     c.finish();
 }
 
 #[test]
 fn many_slow_requests_run_concurrently() {
+    // Order, not wall time: a short sleep and an echo sent after many long
+    // sleeps are answered before any long one; run one after another, they
+    // would wait for all of them. The synchronous handlers share the
+    // blocking pool, so the long ones leave two of its threads free.
+    let long = DEFAULT_MAX_BLOCKING_THREADS - 2;
     let mut c = Client::start(test_server());
     c.expect_ready();
-    let start = Instant::now();
-    for i in 0..100 {
-        c.send(&format!("s{}", i), "uncancellable_sleep", json!({"ms": 200}));
+    for i in 0..long {
+        c.send(&format!("s{}", i), "uncancellable_sleep", json!({"ms": 3000}));
     }
+    c.send("short", "uncancellable_sleep", json!({"ms": 10}));
     c.send("quick", "echo", Value::Null);
-    let mut seen = 0;
-    let mut quick_at = None;
-    while seen < 101 {
+    let mut first_two = vec![c.recv()["id"].clone(), c.recv()["id"].clone()];
+    first_two.sort_by_key(|id| id.to_string());
+    assert_eq!(first_two, vec![json!("quick"), json!("short")]);
+    for _ in 0..long {
         let v = c.recv();
         assert_eq!(v["success"], true, "{}", v);
-        if v["id"] == "quick" {
-            quick_at = Some(start.elapsed());
-        }
-        seen += 1;
+        assert!(v["id"].as_str().unwrap().starts_with('s'), "{}", v);
     }
-    let took = start.elapsed();
-    assert!(took < Duration::from_millis(1200), "100 x 200 ms took {:?}", took);
-    let quick_at = quick_at.unwrap();
-    assert!(quick_at < Duration::from_millis(300), "quick request waited {:?}", quick_at);
     c.finish();
 }
 
@@ -339,7 +335,9 @@ fn end_of_input_cancels_requests_that_outlive_the_shutdown_timeout() {
     c.send("s", "sleep", json!({"ms": 30_000}));
     let (rest, took) = c.finish();
     assert_eq!(rest, vec![err("s", "cancelled")]);
-    assert!(took < Duration::from_secs(2), "took {:?}", took);
+    // Cancelled rather than answered proves the timeout; this bound only
+    // catches waiting out the 30 s sleep, generously for a loaded machine.
+    assert!(took < Duration::from_secs(20), "took {:?}", took);
 }
 
 #[derive(Deserialize)]

@@ -142,7 +142,9 @@ fn shutdown_lets_running_requests_finish() {
     let took = d.stop();
     assert_eq!(a.recv(), ok("s", json!("slept")));
     assert!(a.recv_all().is_empty());
-    assert!(took >= Duration::from_millis(200) && took < Duration::from_secs(3), "{:?}", took);
+    // It waited for the request (lower bound); the upper bound only catches a
+    // hang, generously for a loaded machine.
+    assert!(took >= Duration::from_millis(200) && took < Duration::from_secs(30), "{:?}", took);
 }
 
 #[test]

@@ -1,6 +1,8 @@
-// Proves that destroying a RustBridge settles every pending promise exactly
-// once (calls and streams reject, spawn resolves false, kill resolves) and that
-// touching a promise after the element is gone is harmless.
+// Proves that destroying a RustBridge settles every pending promise (calls
+// and streams reject, spawn resolves false, kill resolves) and that touching
+// a promise after the element is gone is harmless. "Exactly once" needs no
+// check: the promises are real JS Promises, which settle at most once, so a
+// count of settlements could never exceed one.
 import QtQuick
 import QtTest
 import QRustBridge
@@ -33,8 +35,6 @@ BridgeTestCase {
         compare(box.value.code, "ProcessExited");
         compare(box.value.method, "sleep");
         verify(box.value.message.indexOf("destroyed") >= 0, box.value.message);
-        wait(50);
-        compare(box.count, 1, "settled exactly once");
         verify(!promise.cancel(), "cancel() after destruction is a harmless no-op");
     }
 
@@ -52,7 +52,6 @@ BridgeTestCase {
         const seen = chunks.length;
         wait(100);
         compare(chunks.length, seen, "no chunk after destruction");
-        compare(box.count, 1);
     }
 
     function test_destroyWhileSpawningResolvesFalse() {
@@ -82,9 +81,8 @@ BridgeTestCase {
             boxes.push(watch(bridge.call("sleep", { ms: 10000 })));
         bridge.destroy();
         tryVerify(() => boxes.every(b => b.count > 0), 5000);
-        wait(50);
         for (const b of boxes) {
-            compare(b.count, 1);
+            compare(b.ok, false);
             compare(b.value.code, "ProcessExited");
         }
     }

@@ -287,9 +287,9 @@ void tst_QRustBridge::requestTimeoutFails()
     timer.start();
     QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 2000}});
     QRB_WAIT(reply, 5000);
+    // Timeout, not the answer the backend sends after 2 s: the deadline came first.
     QCOMPARE(errorOf(reply).code(), Code::Timeout);
-    QVERIFY(timer.elapsed() >= 190);
-    QVERIFY(timer.elapsed() < 1500);
+    QVERIFY(timer.elapsed() >= 190);  // and not before it was due
     QCOMPARE(bridge.pendingCount(), 0);
     // The late answer is dropped quietly and the bridge keeps working.
     QFuture<QJsonValue> after = bridge.sendCommand(QStringLiteral("echo"), 5);
@@ -320,21 +320,25 @@ void tst_QRustBridge::concurrentRequestsResolveToTheirOwnIds()
 
 void tst_QRustBridge::slowRequestsRunConcurrently()
 {
+    // Order, not wall time: requests sent after 100 long sleeps finish while
+    // every one of those is still running. A backend or bridge that handled
+    // requests one after another could not answer them first.
     QRustBridge bridge(demoOptions());
     QRB_SPAWN(bridge);
-    QElapsedTimer timer;
-    timer.start();
     QList<QFuture<QJsonValue>> sleeps;
     for (int i = 0; i < 100; ++i)
-        sleeps << bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 200}});
-    // A fast request is not stuck behind the slow ones.
+        sleeps << bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 60000}});
+    // A fast request is not stuck behind the slow ones...
     QFuture<QJsonValue> echo = bridge.sendCommand(QStringLiteral("echo"), 1);
-    QRB_WAIT(echo, 5000);
-    QVERIFY2(timer.elapsed() < 150, qPrintable(QString::number(timer.elapsed())));
+    QRB_WAIT(echo, 30000);
+    QCOMPARE(echo.result().toInt(), 1);
+    // ...and neither is a slow one sent after them: the 101st sleep runs too.
+    QFuture<QJsonValue> shortSleep = bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 50}});
+    QRB_WAIT(shortSleep, 30000);
+    QCOMPARE(shortSleep.result().toObject().value(QStringLiteral("slept")).toInt(), 50);
     for (const auto &reply : sleeps)
-        QRB_WAIT(reply, 10000);
-    // 100 x 200 ms one after another would be 20 s.
-    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY(!reply.isFinished());
+    QCOMPARE(bridge.pendingCount(), 100);
 }
 
 void tst_QRustBridge::eventsArriveInOrder()
@@ -450,15 +454,17 @@ void tst_QRustBridge::destroyingBridgeFinishesPendingAndReapsChild()
     QVERIFY(processExists(pid));
     QList<QFuture<QJsonValue>> replies;
     for (int i = 0; i < 20; ++i)
-        replies << bridge->sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 10000}});
+        replies << bridge->sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 60000}});
     QRustStream *stream = bridge->sendCommandStreaming(QStringLiteral("count"),
                                                        QJsonObject{{QStringLiteral("n"), 1000}, {QStringLiteral("delayMs"), 50}});
     QFuture<QJsonValue> streamResult = stream->result();
     QElapsedTimer timer;
     timer.start();
     delete bridge;
-    // The caller's thread waits for the backend only briefly (SIGTERM, then SIGKILL).
-    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+    // The caller's thread waits for the backend only briefly (SIGTERM, then
+    // SIGKILL), not for the 60 s requests. Time is the point here, so the
+    // bound is generous and the test runs serially (tests/auto/qrustbridge).
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
     for (const QFuture<QJsonValue> &reply : replies) {
         QVERIFY(reply.isFinished());
         QVERIFY(errorOf(reply).isError());
@@ -486,11 +492,9 @@ void tst_QRustBridge::cancelledFutureFinishesAtOnceAndFreesBackend()
     QVERIFY(slow.isCanceled());
     QTRY_VERIFY(sawCancel);
     QCOMPARE(bridge.pendingCount(), 0);
-    QElapsedTimer timer;
-    timer.start();
     QFuture<QJsonValue> next = bridge.sendCommand(QStringLiteral("echo"), 1);
-    QRB_WAIT(next, 5000);
-    QVERIFY(timer.elapsed() < 2000);
+    QRB_WAIT(next, 30000);
+    QCOMPARE(next.result().toInt(), 1);
     // End to end: the backend's cancellation token woke its sleeping handler.
     QTRY_VERIFY_WITH_TIMEOUT(!stderrLines.isEmpty(), 5000);
     QVERIFY2(stderrLines.last().at(0).toString().contains(QStringLiteral(": cancelled after")),
@@ -505,17 +509,16 @@ void tst_QRustBridge::cancelNoticedBeyondWatchedRequests()
     QRB_SPAWN(bridge);
     QList<QFuture<QJsonValue>> replies;
     for (int i = 0; i < 200; ++i)
-        replies << bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 10000}});
+        replies << bridge.sendCommand(QStringLiteral("sleep"), QJsonObject{{QStringLiteral("ms"), 60000}});
     QFuture<QJsonValue> last = replies.last();
-    QElapsedTimer timer;
-    timer.start();
     last.cancel();
-    QRB_WAIT(last, 2000);
+    // Finished by the cancel, long before its 60 s answer, while the others run on.
+    QRB_WAIT(last, 30000);
     QVERIFY(last.isCanceled());
-    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(bridge.pendingCount(), 199);
+    QVERIFY(!replies.first().isFinished());
     replies.first().cancel();
-    QRB_WAIT(replies.first(), 2000);
+    QRB_WAIT(replies.first(), 30000);
     QCOMPARE(bridge.pendingCount(), 198);
 }
 

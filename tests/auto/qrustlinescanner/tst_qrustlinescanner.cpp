@@ -148,10 +148,13 @@ void tst_QRustLineScanner::isLinearInInputSize()
     // the line on every read does 8 192 such passes instead of 8: ~1000x.
     // (Comparing a 4 MiB line with a 40 MiB one measures the allocator
     // instead: the big line's blocks are fresh pages, the small one's reused.)
+    // Time is the point, so the test runs serially, takes the best of three
+    // rounds, and allows a factor of 50: twenty times below a quadratic
+    // scanner's, far above what a preempted round on a busy machine costs.
     constexpr qsizetype lineBytes = 32 << 20;
     auto timeFor = [](qsizetype readSize) {
         qint64 best = std::numeric_limits<qint64>::max();
-        for (int round = 0; round < 2; ++round) {
+        for (int round = 0; round < 3; ++round) {
             QRustLineScanner scanner(qint64(1) << 30);
             const QByteArray chunk(readSize, 'z');
             QElapsedTimer timer;
@@ -169,7 +172,7 @@ void tst_QRustLineScanner::isLinearInInputSize()
     const qint64 largeReads = timeFor(4 << 20);
     QVERIFY(smallReads > 0 && largeReads > 0);
     qDebug("4 KiB reads: %lld ns, 4 MiB reads: %lld ns", smallReads, largeReads);
-    QVERIFY2(smallReads < largeReads * 10,
+    QVERIFY2(smallReads < largeReads * 50,
              qPrintable(QStringLiteral("4 KiB reads: %1 ns, 4 MiB reads: %2 ns").arg(smallReads).arg(largeReads)));
 }
 

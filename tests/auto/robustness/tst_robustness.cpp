@@ -163,12 +163,13 @@ void tst_Robustness::backendThatNeverReadsDoesNotBlockCaller()
     QRustBridge bridge(options);
     QRB_SPAWN(bridge);
     const QJsonValue big = QString(256 * 1024, QLatin1Char(u'b'));  // shared, not copied per call
-    QElapsedTimer timer;
-    timer.start();
+    // ~50 MB: far more than a pipe holds. The backend never reads, so a
+    // sendCommand that waited for the pipe would never return; returning at
+    // all, with every request still pending, is the check (no clock needed).
     QList<QFuture<QJsonValue>> replies;
-    for (int i = 0; i < 200; ++i)  // ~50 MB: far more than a pipe holds
+    for (int i = 0; i < 200; ++i)
         replies << bridge.sendCommand(QStringLiteral("echo"), big);
-    QVERIFY2(timer.elapsed() < 500, qPrintable(QStringLiteral("sendCommand must never wait for the pipe: %1 ms").arg(timer.elapsed())));
+    QCOMPARE(replies.size(), 200);
     for (const auto &reply : replies) {
         QRB_WAIT(reply, 10000);
         QCOMPARE(errorOf(reply).code(), Code::Timeout);
