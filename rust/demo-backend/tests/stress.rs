@@ -295,7 +295,13 @@ fn a_second_signal_exits_at_once() {
     };
     println!("second signal: exited {:?} after {:?}", status.code(), t.elapsed());
     assert!(t.elapsed() < Duration::from_millis(1900), "waited for the grace period: {:?}", t.elapsed());
-    assert_eq!(status.code(), Some(130));
+    // 128 + the signal seen second. When TERM and the first INT are both
+    // pending by the time the watcher runs, either may count as the first.
+    assert!(
+        matches!(status.code(), Some(130) | Some(143)),
+        "exit status {:?}",
+        status.code()
+    );
 }
 
 fn temp_dir(name: &str) -> PathBuf {
