@@ -1,6 +1,6 @@
 #include "qrustbridgeelement.h"
 #include "qrustbridgeelement_p.h"
-#include "qrustjsconverter.h"
+#include "qrustjsvalueconverter.h"
 
 #include <QRustBridge/qruststream.h>
 
@@ -110,7 +110,7 @@ void QRustBridgeElementPrivate::connectBridge()
     QObject::connect(b, &QRustBridge::runningChanged, q, &QRustBridgeElement::runningChanged);
     QObject::connect(b, &QRustBridge::eventReceived, q, [this](const QString &name, const QJsonValue &data) {
         QJSEngine *e = jsEngine();
-        Q_EMIT q->eventReceived(name, e ? QRustJsConverter::toJs(e, data) : QJSValue());
+        Q_EMIT q->eventReceived(name, e ? QRustJSValueConverter::toJs(e, data) : QJSValue());
     });
     QObject::connect(b, &QRustBridge::exited, q, [this](int exitCode, QProcess::ExitStatus status) {
         Q_EMIT q->exited(status == QProcess::CrashExit ? -1 : exitCode);
@@ -158,7 +158,7 @@ bool QRustBridgeElementPrivate::paramsToJson(quint64 token, const QString &metho
                                              QJsonValue *json)
 {
     QString error;
-    *json = QRustJsConverter::toJson(params, &error);
+    *json = QRustJSValueConverter::toJson(params, &error);
     if (error.isEmpty())
         return true;
     settle(token, Outcome::rejected(QRustBridgeError(
@@ -284,7 +284,7 @@ void QRustBridgeElementPrivate::deliver(QJSEngine *engine, const Pending &entry,
     const QJSValue &function = outcome.ok ? entry.resolve : entry.reject;
     if (!engine || !function.isCallable())
         return;
-    const QJSValue argument = outcome.ok ? QRustJsConverter::toJs(engine, outcome.value)
+    const QJSValue argument = outcome.ok ? QRustJSValueConverter::toJs(engine, outcome.value)
                                          : errorToJs(engine, outcome.error);
     function.call({argument});
 }
@@ -302,7 +302,7 @@ QJSValue QRustBridgeElementPrivate::errorToJs(QJSEngine *engine, const QRustBrid
     value.setProperty(QStringLiteral("remoteCode"), error.remoteCode());
     value.setProperty(QStringLiteral("remoteData"), error.remoteData().isUndefined()
                                                         ? QJSValue(QJSValue::UndefinedValue)
-                                                        : QRustJsConverter::toJs(engine, error.remoteData()));
+                                                        : QRustJSValueConverter::toJs(engine, error.remoteData()));
     return value;
 }
 
@@ -520,7 +520,7 @@ QJSValue QRustBridgeElement::stream(const QString &method, const QJSValue &param
         if (it == d->pending.end() || !engine || !it->second.onChunk.isCallable())
             return;
         const QJSValue callback = it->second.onChunk;  // the callback may settle or erase the entry
-        const QJSValue result = callback.call({QRustJsConverter::toJs(engine, data)});
+        const QJSValue result = callback.call({QRustJSValueConverter::toJs(engine, data)});
         if (result.isError())
             qmlWarning(this) << "stream(): onChunk threw: " << result.toString();
     });

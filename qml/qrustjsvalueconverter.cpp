@@ -1,4 +1,4 @@
-#include "qrustjsconverter.h"
+#include "qrustjsvalueconverter.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonArray>
@@ -17,7 +17,7 @@ constexpr double maxSafeInteger = 9007199254740992.0;
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("QRustJsConverter", text);
+    return QCoreApplication::translate("QRustJSValueConverter", text);
 }
 
 QJsonValue numberToJson(double number)
@@ -114,8 +114,8 @@ private:
                 return QJsonValue(QJsonValue::Undefined);
             }
         }
-        if (int(m_ancestors.size()) >= QRustJsConverter::maxDepth()) {
-            error = tr("nesting is deeper than %1 levels").arg(QRustJsConverter::maxDepth());
+        if (int(m_ancestors.size()) >= QRustJSValueConverter::maxDepth()) {
+            error = tr("nesting is deeper than %1 levels").arg(QRustJSValueConverter::maxDepth());
             return QJsonValue(QJsonValue::Undefined);
         }
         m_ancestors.push_back(value);
@@ -160,7 +160,7 @@ private:
 
 } // namespace
 
-QJSValue QRustJsConverter::toJs(QJSEngine *engine, const QJsonValue &value)
+QJSValue QRustJSValueConverter::toJs(QJSEngine *engine, const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::Null:
@@ -191,7 +191,7 @@ QJSValue QRustJsConverter::toJs(QJSEngine *engine, const QJsonValue &value)
     return QJSValue(QJSValue::UndefinedValue);
 }
 
-QJsonValue QRustJsConverter::toJson(const QJSValue &value, QString *error)
+QJsonValue QRustJSValueConverter::toJson(const QJSValue &value, QString *error)
 {
     Converter converter;
     QJsonValue result = converter.convert(value, true);

@@ -1,10 +1,10 @@
-// Proves QRustJsConverter's mapping in both directions: JSON types become the
+// Proves QRustJSValueConverter's mapping in both directions: JSON types become the
 // same JavaScript types (integers stay numbers), JavaScript follows
 // JSON.stringify's rules (undefined/functions/NaN/toJSON), integral numbers
 // are written as JSON integers, and cycles / excessive depth are errors.
 // Runs on Qt 6.4 (scripts/test.sh) and Qt 6.8 (scripts/qt68.sh); the cases
 // named after a Qt 6.8 difference crashed or failed there before the fix.
-#include "qrustjsconverter.h"
+#include "qrustjsvalueconverter.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -17,7 +17,7 @@
 
 #include <cmath>
 
-class tst_QRustJsConverter : public QObject
+class tst_QRustJSValueConverter : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -41,35 +41,35 @@ private:
     QJSEngine m_engine;
 };
 
-QByteArray tst_QRustJsConverter::compact(const QJsonValue &value)
+QByteArray tst_QRustJSValueConverter::compact(const QJsonValue &value)
 {
     // Wrap in an array: QJsonDocument only serializes containers.
     return QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
 }
 
-void tst_QRustJsConverter::toJsKeepsTypes()
+void tst_QRustJSValueConverter::toJsKeepsTypes()
 {
-    QJSValue v = QRustJsConverter::toJs(&m_engine, QJsonValue(QJsonValue::Null));
+    QJSValue v = QRustJSValueConverter::toJs(&m_engine, QJsonValue(QJsonValue::Null));
     QVERIFY(v.isNull());
-    v = QRustJsConverter::toJs(&m_engine, QJsonValue(true));
+    v = QRustJSValueConverter::toJs(&m_engine, QJsonValue(true));
     QVERIFY(v.isBool());
     QCOMPARE(v.toBool(), true);
-    v = QRustJsConverter::toJs(&m_engine, QJsonValue(qint64(9007199254740991LL)));
+    v = QRustJSValueConverter::toJs(&m_engine, QJsonValue(qint64(9007199254740991LL)));
     QVERIFY(v.isNumber());
     QCOMPARE(v.toNumber(), 9007199254740991.0);
-    v = QRustJsConverter::toJs(&m_engine, QJsonValue(2.5));
+    v = QRustJSValueConverter::toJs(&m_engine, QJsonValue(2.5));
     QVERIFY(v.isNumber());
     QCOMPARE(v.toNumber(), 2.5);
-    v = QRustJsConverter::toJs(&m_engine, QJsonValue(QStringLiteral("é😀")));
+    v = QRustJSValueConverter::toJs(&m_engine, QJsonValue(QStringLiteral("é😀")));
     QVERIFY(v.isString());
     QCOMPARE(v.toString(), QStringLiteral("é😀"));
-    QVERIFY(QRustJsConverter::toJs(&m_engine, QJsonValue(QJsonValue::Undefined)).isUndefined());
+    QVERIFY(QRustJSValueConverter::toJs(&m_engine, QJsonValue(QJsonValue::Undefined)).isUndefined());
 }
 
-void tst_QRustJsConverter::toJsBuildsContainers()
+void tst_QRustJSValueConverter::toJsBuildsContainers()
 {
     const QJsonDocument doc = QJsonDocument::fromJson(R"({"n":42,"list":[1,"two",null,{"deep":[true]}]})");
-    const QJSValue v = QRustJsConverter::toJs(&m_engine, doc.object());
+    const QJSValue v = QRustJSValueConverter::toJs(&m_engine, doc.object());
     QVERIFY(v.isObject());
     QVERIFY(!v.isArray());
     QVERIFY(v.property(QStringLiteral("n")).isNumber());
@@ -83,7 +83,7 @@ void tst_QRustJsConverter::toJsBuildsContainers()
     QCOMPARE(stringify.call({v}).toString(), QStringLiteral(R"({"list":[1,"two",null,{"deep":[true]}],"n":42})"));
 }
 
-void tst_QRustJsConverter::toJsonFromExpression_data()
+void tst_QRustJSValueConverter::toJsonFromExpression_data()
 {
     QTest::addColumn<QString>("expression");
     QTest::addColumn<QByteArray>("json");  // compact, inside [ ]
@@ -106,19 +106,19 @@ void tst_QRustJsConverter::toJsonFromExpression_data()
     QTest::newRow("object with length") << "({length: 2})" << QByteArray(R"([{"length":2}])");
 }
 
-void tst_QRustJsConverter::toJsonFromExpression()
+void tst_QRustJSValueConverter::toJsonFromExpression()
 {
     QFETCH(QString, expression);
     QFETCH(QByteArray, json);
     const QJSValue value = m_engine.evaluate(expression);
     QVERIFY2(!value.isError(), qPrintable(value.toString()));
     QString error = QStringLiteral("not cleared");
-    const QJsonValue result = QRustJsConverter::toJson(value, &error);
+    const QJsonValue result = QRustJSValueConverter::toJson(value, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(compact(result), json);
 }
 
-void tst_QRustJsConverter::integralNumbersBecomeJsonIntegers_data()
+void tst_QRustJSValueConverter::integralNumbersBecomeJsonIntegers_data()
 {
     QTest::addColumn<double>("number");
     QTest::addColumn<bool>("integer");
@@ -132,12 +132,12 @@ void tst_QRustJsConverter::integralNumbersBecomeJsonIntegers_data()
     QTest::newRow("0.5") << 0.5 << false;
 }
 
-void tst_QRustJsConverter::integralNumbersBecomeJsonIntegers()
+void tst_QRustJSValueConverter::integralNumbersBecomeJsonIntegers()
 {
     QFETCH(double, number);
     QFETCH(bool, integer);
     QString error;
-    const QJsonValue json = QRustJsConverter::toJson(QJSValue(number), &error);
+    const QJsonValue json = QRustJSValueConverter::toJson(QJSValue(number), &error);
     QVERIFY(error.isEmpty());
     QVERIFY(json.isDouble());
     // QJsonValue keeps integers as qint64 internally; toVariant() reveals which.
@@ -147,54 +147,54 @@ void tst_QRustJsConverter::integralNumbersBecomeJsonIntegers()
         QVERIFY(!std::signbit(json.toDouble()));
 }
 
-void tst_QRustJsConverter::cycleIsAnError()
+void tst_QRustJSValueConverter::cycleIsAnError()
 {
     const QJSValue cyclic = m_engine.evaluate(QStringLiteral("(function () { var o = {a: [1]}; o.a.push(o); return o; })()"));
     QString error;
-    const QJsonValue json = QRustJsConverter::toJson(cyclic, &error);
+    const QJsonValue json = QRustJSValueConverter::toJson(cyclic, &error);
     QVERIFY(json.isUndefined());
     QVERIFY2(error.contains(QStringLiteral("cyclic")), qPrintable(error));
 }
 
-void tst_QRustJsConverter::tooDeepIsAnError()
+void tst_QRustJSValueConverter::tooDeepIsAnError()
 {
     const QString make = QStringLiteral("(function (n) { var v = 1; for (var i = 0; i < n; ++i) v = [v]; return v; })");
     QString error;
-    QRustJsConverter::toJson(m_engine.evaluate(make).call({QRustJsConverter::maxDepth()}), &error);
+    QRustJSValueConverter::toJson(m_engine.evaluate(make).call({QRustJSValueConverter::maxDepth()}), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    const QJsonValue json = QRustJsConverter::toJson(m_engine.evaluate(make).call({QRustJsConverter::maxDepth() + 1}), &error);
+    const QJsonValue json = QRustJSValueConverter::toJson(m_engine.evaluate(make).call({QRustJSValueConverter::maxDepth() + 1}), &error);
     QVERIFY(json.isUndefined());
-    QVERIFY2(error.contains(QString::number(QRustJsConverter::maxDepth())), qPrintable(error));
+    QVERIFY2(error.contains(QString::number(QRustJSValueConverter::maxDepth())), qPrintable(error));
 }
 
-void tst_QRustJsConverter::throwingToJsonIsAnError()
+void tst_QRustJSValueConverter::throwingToJsonIsAnError()
 {
     QString error;
-    QRustJsConverter::toJson(m_engine.evaluate(QStringLiteral("({toJSON: function () { throw new Error('nope'); }})")), &error);
+    QRustJSValueConverter::toJson(m_engine.evaluate(QStringLiteral("({toJSON: function () { throw new Error('nope'); }})")), &error);
     QVERIFY2(error.contains(QStringLiteral("nope")), qPrintable(error));
 }
 
-void tst_QRustJsConverter::sequencesBecomeArrays()
+void tst_QRustJSValueConverter::sequencesBecomeArrays()
 {
     QString error;
-    const QJsonValue list = QRustJsConverter::toJson(
+    const QJsonValue list = QRustJSValueConverter::toJson(
         m_engine.toScriptValue(QStringList{QStringLiteral("a"), QStringLiteral("b")}), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(compact(list), QByteArray(R"([["a","b"]])"));
-    const QJsonValue variants = QRustJsConverter::toJson(
+    const QJsonValue variants = QRustJSValueConverter::toJson(
         m_engine.toScriptValue(QVariantList{1, QStringLiteral("x"), true}), &error);
     QCOMPARE(compact(variants), QByteArray(R"([[1,"x",true]])"));
     // Qt 6.4 turns a QVariantList into a JavaScript Array, Qt >= 6.5 into a
     // sequence wrapper like QStringList's: both must convert the same way.
     const QVariantList nested{1, QVariantList{2}};
-    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(nested), &error)), QByteArray("[[1,[2]]]"));
+    QCOMPARE(compact(QRustJSValueConverter::toJson(m_engine.toScriptValue(nested), &error)), QByteArray("[[1,[2]]]"));
     // Sequences of types QJsonValue::fromVariant() knows nothing of (it gave null).
-    const QJsonValue ints = QRustJsConverter::toJson(m_engine.toScriptValue(QList<int>({1, 2, 3})), &error);
+    const QJsonValue ints = QRustJSValueConverter::toJson(m_engine.toScriptValue(QList<int>({1, 2, 3})), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(compact(ints), QByteArray("[[1,2,3]]"));
 }
 
-void tst_QRustJsConverter::emptyKeyBesideNonLatin1Key()
+void tst_QRustJSValueConverter::emptyKeyBesideNonLatin1Key()
 {
     // Qt 6.8: QJSValueIterator names the key "" with a null QString, and
     // QJsonObject::insert() with a null key crashed (SIGSEGV) once the object
@@ -206,7 +206,7 @@ void tst_QRustJsConverter::emptyKeyBesideNonLatin1Key()
         const QJSValue value = m_engine.evaluate(expression);
         QVERIFY2(!value.isError(), qPrintable(value.toString()));
         QString error;
-        const QJsonValue json = QRustJsConverter::toJson(value, &error);
+        const QJsonValue json = QRustJSValueConverter::toJson(value, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         if (expression.startsWith(QStringLiteral("({a")))
             QCOMPARE(compact(json), QByteArray(R"([{"a":{"":{"":""},"é":[{"":null}]}}])"));
@@ -215,52 +215,52 @@ void tst_QRustJsConverter::emptyKeyBesideNonLatin1Key()
     }
 }
 
-void tst_QRustJsConverter::cppValuesWithoutMembersUseFromVariant()
+void tst_QRustJSValueConverter::cppValuesWithoutMembersUseFromVariant()
 {
     // What QJSValue::isVariant() (deprecated in Qt 6.8) used to catch: C++
     // values the engine wraps without members. QJsonValue::fromVariant()
     // knows how to write some of them.
     QString error;
     const QUuid uuid = QUuid::fromString(QStringLiteral("{67c8770b-44f1-410a-ab9a-f9b5446f13ee}"));
-    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(uuid), &error)),
+    QCOMPARE(compact(QRustJSValueConverter::toJson(m_engine.toScriptValue(uuid), &error)),
              QByteArray(R"(["67c8770b-44f1-410a-ab9a-f9b5446f13ee"])"));
     QVERIFY2(error.isEmpty(), qPrintable(error));
     // (No double slash in this file's strings: Qt 6.4's moc takes it for a comment.)
     const QUrl url(QStringLiteral("mailto:a@example.org"));
-    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(url), &error)),
+    QCOMPARE(compact(QRustJSValueConverter::toJson(m_engine.toScriptValue(url), &error)),
              QByteArray(R"(["mailto:a@example.org"])"));
     // Inside data as well, and plain objects around them are still walked.
     QJSValue object = m_engine.newObject();
     object.setProperty(QStringLiteral("id"), m_engine.toScriptValue(uuid));
     object.setProperty(QStringLiteral("n"), 1);
-    QCOMPARE(compact(QRustJsConverter::toJson(object, &error)),
+    QCOMPARE(compact(QRustJSValueConverter::toJson(object, &error)),
              QByteArray(R"([{"id":"67c8770b-44f1-410a-ab9a-f9b5446f13ee","n":1}])"));
     // An ArrayBuffer is JavaScript data: {} as in JSON.stringify.
-    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(QByteArray("ab")), &error)),
+    QCOMPARE(compact(QRustJSValueConverter::toJson(m_engine.toScriptValue(QByteArray("ab")), &error)),
              QByteArray("[{}]"));
 }
 
-void tst_QRustJsConverter::valueTypesBecomeObjects()
+void tst_QRustJSValueConverter::valueTypesBecomeObjects()
 {
     // Value types with members (point, size, Q_GADGETs) are written member by member.
     QString error;
-    QCOMPARE(compact(QRustJsConverter::toJson(m_engine.toScriptValue(QPointF(1, 2.5)), &error)),
+    QCOMPARE(compact(QRustJSValueConverter::toJson(m_engine.toScriptValue(QPointF(1, 2.5)), &error)),
              QByteArray(R"([{"x":1,"y":2.5}])"));
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
-void tst_QRustJsConverter::roundTripIsIdentity()
+void tst_QRustJSValueConverter::roundTripIsIdentity()
 {
     const QByteArray text = R"({"a":[1,2.5,-3,"é😀",null,true,false,{"b":{}}],"big":9007199254740991,"e":[],"s":""})";
     const QJsonValue original = QJsonDocument::fromJson(text).object();
     QString error;
-    const QJsonValue back = QRustJsConverter::toJson(QRustJsConverter::toJs(&m_engine, original), &error);
+    const QJsonValue back = QRustJSValueConverter::toJson(QRustJSValueConverter::toJs(&m_engine, original), &error);
     QVERIFY(error.isEmpty());
     QCOMPARE(back, original);
     QCOMPARE(QJsonDocument(back.toObject()).toJson(QJsonDocument::Compact),
              QJsonDocument(original.toObject()).toJson(QJsonDocument::Compact));
 }
 
-QTEST_GUILESS_MAIN(tst_QRustJsConverter)
+QTEST_GUILESS_MAIN(tst_QRustJSValueConverter)
 
-#include "tst_qrustjsconverter.moc"
+#include "tst_qrustjsvalueconverter.moc"

@@ -9,7 +9,7 @@
 class QJSEngine;
 
 /*!
-    \class QRustJsConverter
+    \class QRustJSValueConverter
     \brief Converts between QJsonValue and JavaScript values without a QVariant detour.
 
     Used by the QML element \c RustBridge for request parameters, results,
@@ -44,7 +44,7 @@ class QJSEngine;
     \li a cyclic structure, or nesting deeper than maxDepth(), is an error
     \endlist
 */
-class QRUSTBRIDGEQML_EXPORT QRustJsConverter
+class QRUSTBRIDGEQML_EXPORT QRustJSValueConverter
 {
 public:
     /*! Returns \a value as a JavaScript value owned by \a engine. */
