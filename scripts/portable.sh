@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
-tests=(childdeath socketpeers socketmode robustness transports)
+tests=(childdeath daemonpermissions socketmode robustness transports)
 demo_backend="$PWD/build/cargo-target/release/demo-backend"
 rust_args=(-DQRUSTBRIDGE_BUILD_RUST=OFF "-DDEMO_BACKEND_PATH=$demo_backend")
 if [ ! -x "$demo_backend" ]; then

@@ -20,20 +20,6 @@
 
 #include <algorithm>
 
-namespace {
-
-template <typename T>
-QFuture<T> finishedFuture(const T &value)
-{
-    QPromise<T> promise;
-    promise.start();
-    promise.addResult(value);
-    promise.finish();
-    return promise.future();
-}
-
-} // namespace
-
 // ---------------------------------------------------------------------------
 // QRustBridgePrivate
 
@@ -156,7 +142,7 @@ QFuture<bool> QRustBridgePrivate::start(TransportFactory factory, QRustTransport
         delete transport;
         lastError = QRustBridgeError(QRustBridgeError::Code::StartFailed,
                                      QRustBridge::tr("the bridge is already started; call kill() first"));
-        return finishedFuture(false);
+        return QRustTyped::detail::finishedFuture(false);
     }
     transportFactory = std::move(factory);
     reconnect.reset();

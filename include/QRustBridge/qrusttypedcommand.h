@@ -140,12 +140,23 @@ struct StreamingCommandTraits : CommandTraits<Command>
 
 namespace detail {
 
+// Futures that are finished when returned, with a value or an error.
 template <typename T>
 QFuture<T> failedFuture(const QRustBridgeError &error)
 {
     QPromise<T> promise;
     promise.start();
     promise.setException(error);
+    promise.finish();
+    return promise.future();
+}
+
+template <typename T>
+QFuture<T> finishedFuture(const T &value)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.addResult(value);
     promise.finish();
     return promise.future();
 }
