@@ -347,6 +347,8 @@ QRUSTBRIDGEELEMENT_OPTION(bool, bool, searchWorkingDirectory, setSearchWorkingDi
 QRUSTBRIDGEELEMENT_OPTION(bool, bool, traceMessages, setTraceMessages, traceMessages)
 QRUSTBRIDGEELEMENT_OPTION(int, int, streamBufferLimit, setStreamBufferLimit, streamBufferLimit)
 QRUSTBRIDGEELEMENT_OPTION(qint64, qint64, inboundHighWaterMark, setInboundHighWaterMark, inboundHighWaterMark)
+QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, expectedSchema, setExpectedSchema, expectedSchema)
+QRUSTBRIDGEELEMENT_OPTION(bool, bool, failOnSchemaMismatch, setFailOnSchemaMismatch, failOnSchemaMismatch)
 
 #undef QRUSTBRIDGEELEMENT_OPTION
 

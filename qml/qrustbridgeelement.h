@@ -83,6 +83,8 @@ class QRUSTBRIDGEQML_EXPORT QRustBridgeElement : public QObject, public QQmlPars
     Q_PROPERTY(bool traceMessages READ traceMessages WRITE setTraceMessages NOTIFY optionsChanged)
     Q_PROPERTY(int streamBufferLimit READ streamBufferLimit WRITE setStreamBufferLimit NOTIFY optionsChanged)
     Q_PROPERTY(qint64 inboundHighWaterMark READ inboundHighWaterMark WRITE setInboundHighWaterMark NOTIFY optionsChanged)
+    Q_PROPERTY(QString expectedSchema READ expectedSchema WRITE setExpectedSchema NOTIFY optionsChanged)
+    Q_PROPERTY(bool failOnSchemaMismatch READ failOnSchemaMismatch WRITE setFailOnSchemaMismatch NOTIFY optionsChanged)
 
     Q_PROPERTY(bool autoStart READ autoStart WRITE setAutoStart NOTIFY autoStartChanged)
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
@@ -142,6 +144,10 @@ public:
     void setStreamBufferLimit(int value);
     qint64 inboundHighWaterMark() const;
     void setInboundHighWaterMark(qint64 value);
+    QString expectedSchema() const;
+    void setExpectedSchema(const QString &value);
+    bool failOnSchemaMismatch() const;
+    void setFailOnSchemaMismatch(bool value);
 
     /*! When true, spawn() is called once the component is complete. */
     bool autoStart() const;

@@ -26,5 +26,6 @@ QRustBridgeErrorCodes::QRustBridgeErrorCodes(QObject *parent)
     , m_binaryNotFound(nameOf(QRustBridgeError::Code::BinaryNotFound))
     , m_startFailed(nameOf(QRustBridgeError::Code::StartFailed))
     , m_readyTimeout(nameOf(QRustBridgeError::Code::ReadyTimeout))
+    , m_schemaMismatch(nameOf(QRustBridgeError::Code::SchemaMismatch))
 {
 }

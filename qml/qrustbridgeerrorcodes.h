@@ -40,6 +40,7 @@ class QRUSTBRIDGEQML_EXPORT QRustBridgeErrorCodes : public QObject
     Q_PROPERTY(QString BinaryNotFound MEMBER m_binaryNotFound CONSTANT)
     Q_PROPERTY(QString StartFailed MEMBER m_startFailed CONSTANT)
     Q_PROPERTY(QString ReadyTimeout MEMBER m_readyTimeout CONSTANT)
+    Q_PROPERTY(QString SchemaMismatch MEMBER m_schemaMismatch CONSTANT)
 
 public:
     explicit QRustBridgeErrorCodes(QObject *parent = nullptr);
@@ -59,4 +60,5 @@ private:
     QString m_binaryNotFound;
     QString m_startFailed;
     QString m_readyTimeout;
+    QString m_schemaMismatch;
 };

@@ -352,7 +352,9 @@ void QRustBridgePrivate::handleStartFailure(const QRustBridgeError &error)
 {
     QPointer<QRustBridge> alive(q);
     lastError = error;
-    const bool transportStillUp = error.code() == QRustBridgeError::Code::ReadyTimeout;
+    // These two come while the backend still runs; it is stopped next.
+    const bool transportStillUp = error.code() == QRustBridgeError::Code::ReadyTimeout
+        || error.code() == QRustBridgeError::Code::SchemaMismatch;
     setState(transportStillUp ? QRustBridge::State::Stopping : QRustBridge::State::NotRunning);
     if (!alive)
         return;
@@ -484,6 +486,21 @@ void QRustBridgePrivate::handleEvent(const InboundMessage &message)
     QPointer<QRustBridge> alive(q);
     const bool wasReconnect = state == State::Reconnecting;
     readyTimer.stop();
+    if (!acceptSchema(message.value)) {
+        if (!alive)
+            return;
+        const QRustBridgeError error(QRustBridgeError::Code::SchemaMismatch, schemaMismatchMessage(message.value));
+        if (wasReconnect) {
+            ++generation;  // ignore whatever this connection still reports
+            postCommand({IoCommand::Kind::CloseTransport});
+            handleOpenFailed(error);
+            return;
+        }
+        handleStartFailure(error);
+        if (state == State::Stopping)
+            postCommand({IoCommand::Kind::CloseTransport});
+        return;
+    }
     reconnect.reset();
     log.debug(wasReconnect ? QStringLiteral("reconnected") : QStringLiteral("backend ready"));
     setState(State::Running);
@@ -498,6 +515,34 @@ void QRustBridgePrivate::handleEvent(const InboundMessage &message)
         Q_EMIT q->reconnected();
     if (alive)
         Q_EMIT q->ready();
+}
+
+// The ready event's "schema" against QRustBridgeOptions::expectedSchema: a
+// mismatch is logged, and refuses the backend only with failOnSchemaMismatch.
+bool QRustBridgePrivate::acceptSchema(const QJsonValue &readyData)
+{
+    if (options.expectedSchema.isEmpty())
+        return true;
+    const QString actual = readyData.toObject().value(QLatin1String("schema")).toString();
+    if (actual == options.expectedSchema)
+        return true;
+    log.warning(schemaMismatchMessage(readyData),
+                {{QStringLiteral("expectedSchema"), options.expectedSchema}, {QStringLiteral("schema"), actual}});
+    return !options.failOnSchemaMismatch;
+}
+
+QString QRustBridgePrivate::schemaMismatchMessage(const QJsonValue &readyData) const
+{
+    const QString actual = readyData.toObject().value(QLatin1String("schema")).toString();
+    const QString advice = QRustBridge::tr("regenerate the client's commands from this backend "
+                                           "(qrustbridge_generate_commands) or run the backend they were generated from");
+    if (actual.isEmpty())
+        return QRustBridge::tr("the backend's ready event carries no \"schema\" (a backend not built on the "
+                               "qrustbridge crate, or an old one); this client was generated for schema %1: %2")
+            .arg(options.expectedSchema, advice);
+    return QRustBridge::tr("the backend describes its commands with schema %1, but this client was generated for "
+                           "schema %2: %3")
+        .arg(actual, options.expectedSchema, advice);
 }
 
 void QRustBridgePrivate::handleClosed(const InboundMessage &message)

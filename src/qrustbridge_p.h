@@ -59,6 +59,8 @@ public:
     void handleClosed(const InboundMessage &message);
     void handleOpenFailed(const QRustBridgeError &error);
     void handleStartFailure(const QRustBridgeError &error);
+    bool acceptSchema(const QJsonValue &readyData);
+    QString schemaMismatchMessage(const QJsonValue &readyData) const;
 
     void onReadyTimeout();
     void scheduleReconnect();

@@ -35,6 +35,7 @@ public:
         BinaryNotFound,  //!< No executable backend was found.
         StartFailed,     //!< The backend could not be started or connected to.
         ReadyTimeout,    //!< The ready event did not arrive within readyTimeoutMs.
+        SchemaMismatch,  //!< The backend describes other commands than the client was generated for (QRustBridgeOptions::failOnSchemaMismatch).
     };
     Q_ENUM(Code)
 

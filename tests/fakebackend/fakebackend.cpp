@@ -2,6 +2,7 @@
 // and misbehaves on request. Flags:
 //   --no-ready        never send the ready event
 //   --ready-name N    send event N instead of "ready"
+//   --ready-schema S  the ready event's data is {"schema":S}
 //   --preamble-garbage  before ready: garbage, invalid UTF-8, non-objects, nameless event
 //   --close-stdout    close stdout right after ready, stay alive until stdin ends
 //   --no-read         after ready, never read stdin again (the bridge's writes back up)
@@ -75,8 +76,12 @@ int main(int argc, char **argv)
         writeRaw("{\"id\":\"999999\",\"success\":true,\"result\":1}\n");
         writeRaw("\n");
     }
+    const int schemaAt = args.indexOf(QStringLiteral("--ready-schema"));
+    QJsonObject readyData;
+    if (schemaAt >= 0)
+        readyData.insert(QStringLiteral("schema"), args.value(schemaAt + 1));
     if (!args.contains(QStringLiteral("--no-ready")))
-        writeJson(QJsonObject{{QStringLiteral("event"), readyName}, {QStringLiteral("data"), QJsonObject{}}});
+        writeJson(QJsonObject{{QStringLiteral("event"), readyName}, {QStringLiteral("data"), readyData}});
     if (args.contains(QStringLiteral("--close-stdout"))) {
         std::fclose(stdout);
         std::string ignored;

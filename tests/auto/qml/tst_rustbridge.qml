@@ -286,6 +286,14 @@ BridgeTestCase {
         compare(bridge.state, RustBridge.NotRunning);
     }
 
+    function test_schemaMismatchFailsStartWhenAsked() {
+        const bridge = makeBridge({ expectedSchema: "0000000000000000", failOnSchemaMismatch: true });
+        compare(awaitValue(bridge.spawn()), false);
+        compare(bridge.lastErrorCode, QRustBridgeError.SchemaMismatch);
+        verify(bridge.lastErrorString.indexOf("0000000000000000") >= 0, bridge.lastErrorString);
+        tryCompare(bridge, "state", RustBridge.NotRunning);
+    }
+
     function test_changedPropertiesApplyOnNextSpawn() {
         const bridge = startedBridge();
         bridge.readyEventName = "never-sent";

@@ -21,6 +21,10 @@ private Q_SLOTS:
     void readyTimeoutResolvesFalse();
     void exitBeforeReadyResolvesFalseWithStderr();
     void customReadyEventName();
+    void matchingSchemaIsAccepted();
+    void schemaMismatchWarnsAndRuns_data();
+    void schemaMismatchWarnsAndRuns();
+    void schemaMismatchFailsStartWhenAsked();
     void sendWhenNotRunningFailsAtOnce();
     void echoRoundTrips_data();
     void echoRoundTrips();
@@ -135,6 +139,79 @@ void tst_QRustBridge::customReadyEventName()
     options.readyEventName = QStringLiteral("hello");
     QRustBridge bridge(options);
     QRB_SPAWN(bridge);
+}
+
+namespace {
+// A bridge on the fake backend whose ready event carries \a schema (none if
+// empty), expecting \a expected; every warning the bridge logs lands in \a warnings.
+QRustBridgeOptions schemaOptions(const QString &schema, const QString &expected, QStringList *warnings)
+{
+    QStringList args;
+    if (!schema.isEmpty())
+        args << QStringLiteral("--ready-schema") << schema;
+    QRustBridgeOptions options = fakeOptions(args);
+    options.expectedSchema = expected;
+    options.logger = [warnings](QtMsgType level, const QString &message, const QJsonObject &) {
+        if (level == QtWarningMsg)
+            warnings->append(message);
+    };
+    return options;
+}
+} // namespace
+
+void tst_QRustBridge::matchingSchemaIsAccepted()
+{
+    QStringList warnings;
+    QRustBridgeOptions options = schemaOptions(QStringLiteral("0123456789abcdef"), QStringLiteral("0123456789abcdef"),
+                                               &warnings);
+    options.failOnSchemaMismatch = true;
+    QRustBridge bridge(options);
+    QRB_SPAWN(bridge);
+    QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join(u'\n')));
+}
+
+void tst_QRustBridge::schemaMismatchWarnsAndRuns_data()
+{
+    QTest::addColumn<QString>("schema");
+    QTest::addColumn<QString>("expectedWords");
+    QTest::newRow("other schema") << QStringLiteral("fedcba9876543210") << QStringLiteral("schema fedcba9876543210");
+    QTest::newRow("no schema") << QString() << QStringLiteral("carries no \"schema\"");
+}
+
+// A client generated from an older description still talks to the backend,
+// but says clearly, once per start, that the two disagree.
+void tst_QRustBridge::schemaMismatchWarnsAndRuns()
+{
+    QFETCH(QString, schema);
+    QFETCH(QString, expectedWords);
+    QStringList warnings;
+    QRustBridge bridge(schemaOptions(schema, QStringLiteral("0123456789abcdef"), &warnings));
+    QRB_SPAWN(bridge);
+    QCOMPARE(warnings.size(), 1);
+    for (const QString &part : {expectedWords, QStringLiteral("generated for schema 0123456789abcdef"),
+                                QStringLiteral("qrustbridge_generate_commands")})
+        QVERIFY2(warnings.first().contains(part), qPrintable(warnings.first()));
+    QFuture<QJsonValue> reply = bridge.sendCommand(QStringLiteral("echo"), QJsonObject{{QStringLiteral("x"), 1}});
+    QRB_WAIT(reply, 5000);
+    QCOMPARE(reply.result().toObject().value(QStringLiteral("x")).toInt(), 1);
+}
+
+void tst_QRustBridge::schemaMismatchFailsStartWhenAsked()
+{
+    QStringList warnings;
+    QRustBridgeOptions options = schemaOptions(QStringLiteral("fedcba9876543210"), QStringLiteral("0123456789abcdef"),
+                                               &warnings);
+    options.failOnSchemaMismatch = true;
+    QRustBridge bridge(options);
+    QSignalSpy exited(&bridge, &QRustBridge::exited);
+    QFuture<bool> spawned = bridge.spawn();
+    QRB_WAIT(spawned, 5000);
+    QVERIFY(!spawned.result());
+    QCOMPARE(bridge.lastError().code(), Code::SchemaMismatch);
+    QVERIFY2(bridge.lastError().message().contains(QStringLiteral("schema fedcba9876543210")),
+             qPrintable(bridge.lastError().message()));
+    QTRY_COMPARE(bridge.state(), QRustBridge::State::NotRunning);
+    QTRY_COMPARE(exited.count(), 1);  // the refused backend is stopped, not left running
 }
 
 void tst_QRustBridge::sendWhenNotRunningFailsAtOnce()
