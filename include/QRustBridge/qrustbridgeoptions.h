@@ -54,4 +54,12 @@ struct QRustBridgeOptions
         maxPayloadSize) is still read whole. Reading also stops above 64 Ki
         waiting messages, whatever their size. */
     qint64 inboundHighWaterMark = 16 * 1024 * 1024;
+    /*! The schema hash of the commands this client was generated for (the
+        generated header's \c schema; its \c expectSchema() sets this). When
+        set and the backend's ready event carries another \c "schema", the
+        bridge logs a warning naming both; empty: no check. */
+    QString expectedSchema;
+    /*! With expectedSchema set: a backend with another schema (or none) fails
+        the start with Code::SchemaMismatch instead of only a warning. */
+    bool failOnSchemaMismatch = false;
 };
