@@ -127,13 +127,13 @@ inline QJsonObject expectObject(const QJsonValue &json, const QString &path)
     return json.toObject();
 }
 
-/*! Throws "<path>: required field is missing". */
+/*! Throws `path: required field is missing`. */
 [[noreturn]] inline void throwMissing(const QString &path)
 {
     throw QRustTyped::jsonError(QCoreApplication::translate("QRustBridge", "%1: required field is missing").arg(path));
 }
 
-/*! Throws "<path>: "<name>" is not one of "a", "b"" for an unknown enumerator or variant. */
+/*! Throws `path: "name" is not one of "a", "b"` for an unknown enumerator or variant. */
 [[noreturn]] inline void throwNotOneOf(const QString &path, const QString &name, const QStringList &known)
 {
     QStringList quoted;
@@ -144,7 +144,7 @@ inline QJsonObject expectObject(const QJsonValue &json, const QString &path)
                                          quoted.join(QLatin1String(", "))));
 }
 
-/*! Throws "<path>: matches no variant of <type>" (an untagged union). */
+/*! Throws `path: matches no variant of Type` (an untagged union). */
 [[noreturn]] inline void throwNoVariant(const QString &path, const QString &typeName)
 {
     throw QRustTyped::jsonError(
@@ -201,7 +201,7 @@ struct Tagging
         Adjacent, //!< `{"<tag>": "variant", "<content>": payload}` (`tag` and `content`)
         Untagged, //!< the payload alone (`#[serde(untagged)]`); a unit variant is null
     };
-    Style style = External;
+    Style style = External; //!< Which of the four.
     QString tag;     //!< Internal and Adjacent: the tag key.
     QString content; //!< Adjacent: the content key.
 };
@@ -296,14 +296,14 @@ inline QJsonValue requirePayload(const VariantJson &variant)
     return variant.payload;
 }
 
-/*! Throws "<type>: <value> is not one of its enumerators" (a C++ value outside the enum). */
+/*! Throws `Type: 7 is not one of its enumerators` (a C++ value outside the enum). */
 [[noreturn]] inline void throwBadEnumerator(const QString &typeName, qint64 value)
 {
     throw QRustTyped::jsonError(QCoreApplication::translate("QRustBridge", "%1: %2 is not one of its enumerators")
                                     .arg(typeName, QString::number(value)));
 }
 
-/*! A union in the QML spelling: `{"kind": "<variant>", "<member>": payload}` (no member for a unit variant). */
+/*! A union in the QML spelling: `{"kind": "variant", "member": payload}` (no member for a unit variant). */
 inline QJsonValue qmlVariant(const QString &name, const QString &member, const QJsonValue &payload)
 {
     QJsonObject object{{QStringLiteral("kind"), name}};

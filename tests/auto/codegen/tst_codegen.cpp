@@ -1,6 +1,7 @@
 // Tests of qrustbridge-codegen through the headers it generated at build
 // time from descriptions/*.json (tests/auto/codegen/CMakeLists.txt), and of
 // the tool's error messages (run as a process).
+#include "demo_commands.h"
 #include "nested_commands.h"
 #include "shapes_commands.h"
 
@@ -179,6 +180,7 @@ private Q_SLOTS:
     void nestedNamespace();
     void sendEchoThroughFakeBackend();
     void streamCountFromDemoBackend();
+    void demoDescriptionAgainstDemoBackend();
     void toolErrors_data();
     void toolErrors();
     void toolReadsStdinAndKeepsUnchangedOutput();
@@ -504,6 +506,32 @@ void TestCodegen::streamCountFromDemoBackend()
     QCOMPARE(TestSupport::errorOf(future).code(), QRustBridgeError::Code::NoError);
     QCOMPARE(future.result().count, quint64(4));
     QCOMPARE(chunks, (QList<quint64>{0, 1, 2, 3}));
+}
+
+void TestCodegen::demoDescriptionAgainstDemoBackend()
+{
+    // The header generated from the demo backend's own description.
+    QRB_VERIFY_DEMO_BACKEND();
+    QRustBridge bridge(TestSupport::demoOptions());
+    QRB_SPAWN(bridge);
+    Demo::AddParams add;
+    add.a = 2;
+    add.b = 0.5;
+    QFuture<double> sum = bridge.send<Demo::Add>(add);
+    QVERIFY(TestSupport::waitForFinished(sum, 10000));
+    QCOMPARE(TestSupport::errorOf(sum).code(), QRustBridgeError::Code::NoError);
+    QCOMPARE(sum.result(), 2.5);
+
+    Demo::CountParams params;
+    params.n = 2;
+    QList<quint64> chunks;
+    QFuture<Demo::CountResult> count = qRustSendStreaming<Demo::Count>(
+        bridge, params, this, [&chunks](const Demo::CountChunk &chunk) { chunks.append(chunk.i); });
+    QVERIFY(TestSupport::waitForFinished(count, 10000));
+    QCOMPARE(TestSupport::errorOf(count).code(), QRustBridgeError::Code::NoError);
+    QCOMPARE(count.result().count, quint64(2));
+    QCOMPARE(chunks, (QList<quint64>{0, 1}));
+    QCOMPARE(QString::fromLatin1(Demo::backend), QStringLiteral("demo-backend"));
 }
 
 void TestCodegen::toolErrors_data()
