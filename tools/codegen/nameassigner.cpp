@@ -3,10 +3,25 @@
 #include "identifierscope.h"
 #include "namingpolicy.h"
 
+QStringList NameAssigner::usedTypeNames()
+{
+    // A generated type or member with one of these names would hide the
+    // type the generated code means by it.
+    return {QStringLiteral("std"), QStringLiteral("uint"), QStringLiteral("qint64"), QStringLiteral("quint64"),
+            QStringLiteral("QString"), QStringLiteral("QList"), QStringLiteral("QMap"), QStringLiteral("QJsonValue"),
+            QStringLiteral("QJsonArray"), QStringLiteral("QJsonObject"), QStringLiteral("QObject"),
+            QStringLiteral("QJSValue"), QStringLiteral("QJSEngine"), QStringLiteral("QPointer"),
+            QStringLiteral("QVariant"), QStringLiteral("QRustBridge"), QStringLiteral("QRustBridgeOptions"),
+            QStringLiteral("QRustBridgeError"), QStringLiteral("QRustBridgeElement"),
+            QStringLiteral("QRustJSValueConverter"), QStringLiteral("QRustJsonConverter"),
+            QStringLiteral("QRustCodegen"), QStringLiteral("QRustTyped")};
+}
+
 QStringList NameAssigner::namespaceNames()
 {
-    return {QStringLiteral("schema"), QStringLiteral("backend"), QStringLiteral("expectSchema"),
-            QStringLiteral("registerQmlTypes"), QStringLiteral("Client"), QStringLiteral("ClientConverter")};
+    return QStringList{QStringLiteral("schema"), QStringLiteral("backend"), QStringLiteral("expectSchema"),
+                       QStringLiteral("registerQmlTypes"), QStringLiteral("Client"), QStringLiteral("ClientConverter")}
+           + usedTypeNames();
 }
 
 QStringList NameAssigner::clientNames()
@@ -36,9 +51,9 @@ QStringList NameAssigner::clientNames()
     };
 }
 
-void NameAssigner::nameFields(QList<Field> &fields, const QString &owner)
+void NameAssigner::nameFields(QList<Field> &fields, const QStringList &taken)
 {
-    IdentifierScope scope({owner});
+    IdentifierScope scope(taken);
     for (Field &field : fields)
         field.cppName = scope.claim(NamingPolicy::camelCase(field.name));
 }
@@ -49,15 +64,26 @@ void NameAssigner::assign(Description &description) const
     for (TypeDef &type : description.types)
         type.cppName = namespaceScope.claim(NamingPolicy::identifier(type.name));
 
+    // Members must not hide the types the struct's later declarations name.
+    QStringList memberTaken = usedTypeNames();
+    for (const TypeDef &type : std::as_const(description.types))
+        memberTaken.append(type.cppName);
+    for (const TypeDef &type : std::as_const(description.types)) {
+        for (const Variant &variant : type.variants) {
+            if (variant.shape == Variant::Shape::Struct)
+                memberTaken.append(type.cppName + NamingPolicy::pascalCase(variant.name));
+        }
+    }
+
     QList<TypeDef> payloadTypes;
     for (TypeDef &type : description.types) {
         if (type.kind == TypeDef::Kind::Struct) {
-            nameFields(type.fields, type.cppName);
+            nameFields(type.fields, memberTaken);
             continue;
         }
         IdentifierScope enumerators;
         // A union's members: the kind and one optional payload per variant.
-        IdentifierScope members({type.cppName, QStringLiteral("kind"), QStringLiteral("Kind")});
+        IdentifierScope members(memberTaken + QStringList{QStringLiteral("kind"), QStringLiteral("Kind")});
         for (Variant &variant : type.variants) {
             variant.cppEnumerator = enumerators.claim(NamingPolicy::pascalCase(variant.name));
             if (type.kind != TypeDef::Kind::Union || variant.shape == Variant::Shape::Unit)
@@ -70,7 +96,7 @@ void NameAssigner::assign(Description &description) const
                 payload.doc = variant.doc;
                 payload.fields = variant.fields;
                 payload.cppName = namespaceScope.claim(type.cppName + NamingPolicy::pascalCase(variant.name));
-                nameFields(payload.fields, payload.cppName);
+                nameFields(payload.fields, memberTaken + QStringList{payload.cppName});
                 payloadTypes.append(payload);
                 variant.type = TypeRef{TypeRef::Kind::Ref, payload.name, {}};
             }

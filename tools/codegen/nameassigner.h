@@ -15,9 +15,11 @@ public:
     static QStringList namespaceNames();
     // Names the generated QML client class holds besides the commands.
     static QStringList clientNames();
+    // Type names the generated code uses, which no generated name may hide.
+    static QStringList usedTypeNames();
 
     void assign(Description &description) const;
 
 private:
-    static void nameFields(QList<Field> &fields, const QString &owner);
+    static void nameFields(QList<Field> &fields, const QStringList &taken);
 };

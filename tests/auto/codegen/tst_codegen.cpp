@@ -470,6 +470,18 @@ void TestCodegen::nestedNamespace()
     QCOMPARE(qRustToJson(client).toObject(), object(R"({"id": 7})"));
     static_assert(std::is_same_v<Acme::Nested::Ping::Params, Acme::Nested::Client_>);
     QCOMPARE(QString::fromLatin1(Acme::Nested::staticMetaObject.className()), QStringLiteral("Acme::Nested"));
+
+    // A type called QString and members called uint and std: renamed, the keys kept.
+    Acme::Nested::QString_ hiding;
+    hiding.uint_ = 3;
+    hiding.std_ = QStringLiteral("s");
+    hiding.client.id = 4;
+    hiding.later = QStringLiteral("l");
+    const QJsonObject json = qRustToJson(hiding).toObject();
+    QCOMPARE(json, object(R"({"uint": 3, "std": "s", "Client": {"id": 4}, "later": "l"})"));
+    QVERIFY(qRustFromJson<Acme::Nested::QString_>(json) == hiding);
+    QCOMPARE(propertyNames(Acme::Nested::QString_::staticMetaObject), latin1List({"uint_", "std_", "client", "later"}));
+    static_assert(std::is_same_v<Acme::Nested::DeleteLater::Params, Acme::Nested::QString_>);
 }
 
 void TestCodegen::sendEchoThroughFakeBackend()
