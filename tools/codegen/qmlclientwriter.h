@@ -5,8 +5,9 @@
 #include <QtCore/QString>
 
 // The QML part of a generated header (--qml): a QObject class <Ns>::Client
-// with a `bridge` property (a RustBridge element) and one Q_INVOKABLE per
-// command. A call takes a JavaScript object with the generated (camelCase)
+// with a `bridge` property (a RustBridge element, called by name so that the
+// header needs only QtQml, not the element's C++ header) and one Q_INVOKABLE
+// per command. A call takes a JavaScript object with the generated (camelCase)
 // property names, converts it to the wire JSON through the generated
 // converters, calls the element and resolves with the result in the same
 // spelling. Plus registerQmlTypes(uri) for apps without a QML module.

@@ -50,6 +50,7 @@ Client {
         });
     }
     function withoutBridge() { root.bridge = null; settle(root.echo({})); }
+    function wrongBridge() { root.bridge = root; settle(root.signals_(1)); }
 }
 )";
 
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void badParamsRejectNamingTheField();
     void streamingChunksAndResult();
     void noBridgeRejects();
+    void bridgeThatIsNoRustBridgeRejects();
     void enumsAreRegistered();
 
 private:
@@ -167,6 +169,17 @@ void TestCodegenQml::noBridgeRejects()
     const QJsonObject result = outcome(root);
     QCOMPARE(result.value(QStringLiteral("code")).toString(), QStringLiteral("NotRunning"));
     QCOMPARE(result.value(QStringLiteral("message")).toString(), QStringLiteral("echo: the client has no bridge"));
+}
+
+void TestCodegenQml::bridgeThatIsNoRustBridgeRejects()
+{
+    QObject *root = create(QStringLiteral("fakebackend"), QStringLiteral(FAKE_BACKEND_PATH));
+    QVERIFY(root);
+    QVERIFY(QMetaObject::invokeMethod(root, "wrongBridge"));
+    const QJsonObject result = outcome(root);
+    QCOMPARE(result.value(QStringLiteral("code")).toString(), QStringLiteral("NotRunning"));
+    QCOMPARE(result.value(QStringLiteral("message")).toString(),
+             QStringLiteral("signals: the client's bridge is not a RustBridge"));
 }
 
 void TestCodegenQml::enumsAreRegistered()
