@@ -101,7 +101,7 @@ int main(int argc, char *argv[])
                                     QStringLiteral("Header to write; \"-\" or absent: standard output."),
                                     QStringLiteral("file"), QStringLiteral("-"));
     const QCommandLineOption qml(QStringLiteral("qml"),
-                                 QStringLiteral("Also generate the QML client (needs QRustBridge's QML module)."));
+                                 QStringLiteral("Also generate the QML client <namespace>::Client (needs QtQml)."));
     parser.addOptions({nameSpace, output, qml});
     parser.addPositionalArgument(QStringLiteral("description"), QStringLiteral("The description JSON file, or \"-\" for standard input."));
     parser.process(app);

@@ -6,6 +6,8 @@
 #include "shapes_commands.h"
 
 #include "../../shared/testsupport.h"
+#include "identifierscope.h"
+#include "namingpolicy.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMetaProperty>
@@ -181,6 +183,9 @@ private Q_SLOTS:
     void sendEchoThroughFakeBackend();
     void streamCountFromDemoBackend();
     void demoDescriptionAgainstDemoBackend();
+    void namingRules_data();
+    void namingRules();
+    void identifierScopeAppendsUnderscores();
     void toolErrors_data();
     void toolErrors();
     void toolReadsStdinAndKeepsUnchangedOutput();
@@ -544,6 +549,52 @@ void TestCodegen::demoDescriptionAgainstDemoBackend()
     QCOMPARE(count.result().count, quint64(2));
     QCOMPARE(chunks, (QList<quint64>{0, 1}));
     QCOMPARE(QString::fromLatin1(Demo::backend), QStringLiteral("demo-backend"));
+}
+
+void TestCodegen::namingRules_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("camel");
+    QTest::addColumn<QString>("pascal");
+
+    auto row = [](const char *name, const char *camel, const char *pascal) {
+        QTest::newRow(name) << QString::fromUtf8(name) << QString::fromLatin1(camel) << QString::fromLatin1(pascal);
+    };
+    row("max_results", "maxResults", "MaxResults");
+    row("maxResults", "maxResults", "MaxResults");
+    row("$/describe", "describe", "Describe");
+    row("files.list", "filesList", "FilesList");
+    row("get-thing", "getThing", "GetThing");
+    row("URLPath", "urlPath", "UrlPath");
+    row("HTTP", "http", "Http");
+    row("first name", "firstName", "FirstName");
+    row("1st-command", "_1stCommand", "_1stCommand");
+    row("class", "class_", "Class");
+    row("signals", "signals_", "Signals");
+    row("Q_OBJECT", "qObject", "QObject");
+    row("staticMetaObject", "staticMetaObject_", "StaticMetaObject");
+    row("emit", "emit_", "Emit");
+    row("$", "unnamed", "unnamed");
+    row("caf\xc3\xa9_au_lait", "cafAuLait", "CafAuLait");
+}
+
+void TestCodegen::namingRules()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, camel);
+    QFETCH(QString, pascal);
+    QCOMPARE(NamingPolicy::camelCase(name), camel);
+    QCOMPARE(NamingPolicy::pascalCase(name), pascal);
+}
+
+void TestCodegen::identifierScopeAppendsUnderscores()
+{
+    IdentifierScope scope({QStringLiteral("Client")});
+    QCOMPARE(scope.claim(QStringLiteral("Client")), QStringLiteral("Client_"));
+    QCOMPARE(scope.claim(QStringLiteral("Client")), QStringLiteral("Client__"));
+    QCOMPARE(scope.claim(QStringLiteral("Other")), QStringLiteral("Other"));
+    QCOMPARE(NamingPolicy::identifier(QStringLiteral("Page<Item>")), QStringLiteral("Page_Item_"));
+    QCOMPARE(NamingPolicy::identifier(QStringLiteral("int")), QStringLiteral("int_"));
 }
 
 void TestCodegen::toolErrors_data()
