@@ -1,6 +1,7 @@
 // The QML client generated with --qml (Shapes::Client from
 // descriptions/shapes.json) in a QQmlEngine, against the fake backend
 // (echo) and the demo backend (the count stream).
+#include "empty_qml_commands.h"
 #include "shapes_qml_commands.h"
 
 #include "../../shared/testsupport.h"
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void noBridgeRejects();
     void bridgeThatIsNoRustBridgeRejects();
     void enumsAreRegistered();
+    void emptyDescription();
 
 private:
     // The root object of qmlSource for the backend `name` at `path`, or null.
@@ -192,6 +194,13 @@ void TestCodegenQml::enumsAreRegistered()
     QVERIFY2(object, qPrintable(component.errorString()));
     QCOMPARE(object->property("red").toInt(), int(Shapes::Color::DarkRed));
     QCOMPARE(object->property("cls").toInt(), int(Shapes::Color::Class));
+}
+
+void TestCodegenQml::emptyDescription()
+{
+    QCOMPARE(QString::fromLatin1(Nothing::schema), QStringLiteral("0000000000000000"));
+    Nothing::Client client;
+    QCOMPARE(client.metaObject()->methodCount(), Nothing::Client::staticMetaObject.methodOffset() + 1); // bridgeChanged
 }
 
 QTEST_MAIN(TestCodegenQml)
