@@ -4,7 +4,8 @@
 # checked, not assumed:
 #   1. the cargo on PATH (rustup's, ~/.cargo/bin): cargo test --release and
 #      cargo clippy --all-targets -D warnings, into the build tree's cargo
-#      target (shared with the CMake build);
+#      target (shared with the CMake build), then cargo package of the
+#      crate (offline, verified: the packaged sources build on their own);
 #   2. Debian's cargo/rustc/clippy in /usr/bin (scripts/install-deps.sh
 #      installs them): the same, on a copy of the workspace (cargo 1.65 can't
 #      read the lockfile a newer cargo writes there) with its own target dir
@@ -26,6 +27,7 @@ run_path_toolchain() {
     echo "== cargo on PATH: $(cargo -V), $(rustc -V)" >&2
     RUSTFLAGS=-Dwarnings cargo test --release --quiet -j "$jobs"
     cargo clippy --quiet -j "$jobs" --all-targets -- -D warnings
+    cargo package --quiet -j "$jobs" -p qrustbridge --allow-dirty
   )
 }
 
