@@ -136,16 +136,6 @@ impl ClientHandle {
         self.inner.connected.load(Ordering::Acquire)
     }
 
-    fn event_line<T: Serialize>(name: &str, data: T) -> Option<Vec<u8>> {
-        match wire::event_line(name, &data) {
-            Ok(line) => Some(line),
-            Err(e) => {
-                log::error!("cannot serialize event \"{}\": {}", name, e);
-                None
-            }
-        }
-    }
-
     /// Sends event `{"event":name,"data":data}` to this client. Blocks the
     /// calling thread while the client is behind by its whole output
     /// budget ([`Server::max_output_bytes`](crate::Server::max_output_bytes));
@@ -154,7 +144,7 @@ impl ClientHandle {
     /// false if the event was dropped: the client is gone, or `data`
     /// failed to serialize.
     pub fn emit_event<T: Serialize>(&self, name: &str, data: T) -> bool {
-        match Self::event_line(name, data) {
+        match wire::event_line_or_log(name, &data) {
             Some(line) => self.inner.outbox.push_blocking(line, None),
             None => false,
         }
@@ -163,7 +153,7 @@ impl ClientHandle {
     /// [`emit_event`](Self::emit_event) for async code: waits instead of
     /// blocking.
     pub async fn emit_event_async<T: Serialize>(&self, name: &str, data: T) -> bool {
-        match Self::event_line(name, data) {
+        match wire::event_line_or_log(name, &data) {
             Some(line) => self.inner.outbox.push(line).await,
             None => false,
         }
@@ -173,7 +163,7 @@ impl ClientHandle {
     /// dropped (false) when the client is behind by its whole output
     /// budget, like a broadcast of [`EventEmitter`](crate::EventEmitter).
     pub fn try_emit_event<T: Serialize>(&self, name: &str, data: T) -> bool {
-        match Self::event_line(name, data) {
+        match wire::event_line_or_log(name, &data) {
             Some(line) => self.inner.outbox.try_push(line) == TryPush::Queued,
             None => false,
         }

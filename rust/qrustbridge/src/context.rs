@@ -160,16 +160,6 @@ impl Context {
         }
     }
 
-    fn event_line<T: Serialize>(name: &str, data: T) -> Option<Vec<u8>> {
-        match wire::event_line(name, &data) {
-            Ok(line) => Some(line),
-            Err(e) => {
-                log::error!("cannot serialize event \"{}\": {}", name, e);
-                None
-            }
-        }
-    }
-
     /// Sends event `{"event":name,"data":data}` to the client that made this
     /// request only, in order with its responses and chunks. Blocks like
     /// [`send_chunk`](Self::send_chunk) while the client is far behind.
@@ -179,7 +169,7 @@ impl Context {
     /// To reach every connected client, use an
     /// [`EventEmitter`](crate::EventEmitter) instead.
     pub fn emit_event<T: Serialize>(&self, name: &str, data: T) -> bool {
-        match Self::event_line(name, data) {
+        match wire::event_line_or_log(name, &data) {
             Some(line) => self.client.outbox().push_blocking(line, Some(&self.token)),
             None => false,
         }
@@ -187,7 +177,7 @@ impl Context {
 
     /// [`emit_event`](Self::emit_event) for async handlers.
     pub async fn emit_event_async<T: Serialize>(&self, name: &str, data: T) -> bool {
-        match Self::event_line(name, data) {
+        match wire::event_line_or_log(name, &data) {
             Some(line) => self.client.outbox().push_unless(line, &self.token).await,
             None => false,
         }

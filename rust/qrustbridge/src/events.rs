@@ -116,13 +116,7 @@ impl EventEmitter {
     /// clients it was queued for (0 if none is connected or `data` failed
     /// to serialize).
     pub fn emit_event<T: Serialize>(&self, name: &str, data: T) -> usize {
-        match wire::event_line(name, &data) {
-            Ok(line) => self.hub.broadcast(line),
-            Err(e) => {
-                log::error!("cannot serialize event \"{}\": {}", name, e);
-                0
-            }
-        }
+        wire::event_line_or_log(name, &data).map_or(0, |line| self.hub.broadcast(line))
     }
 
     /// How many times an event was dropped for a client that was not

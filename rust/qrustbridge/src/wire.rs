@@ -214,6 +214,19 @@ pub(crate) fn event_line<T: Serialize + ?Sized>(event: &str, data: &T) -> serde_
     to_line(&Event { event, data })
 }
 
+/// [`event_line`] for the public emit functions, which report a value that
+/// does not serialize by returning false rather than an error: the failure
+/// is logged here, once for all of them.
+pub(crate) fn event_line_or_log<T: Serialize + ?Sized>(event: &str, data: &T) -> Option<Vec<u8>> {
+    match event_line(event, data) {
+        Ok(line) => Some(line),
+        Err(e) => {
+            log::error!("cannot serialize event \"{}\": {}", event, e);
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
