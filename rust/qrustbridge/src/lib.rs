@@ -117,11 +117,15 @@
 
 #![deny(missing_docs)]
 
+// The derive's output names `::qrustbridge`, also inside this crate.
+extern crate self as qrustbridge;
+
 mod blocking;
 mod cancel;
 mod client;
 mod connection;
 mod context;
+pub mod describe;
 mod error;
 mod events;
 mod framing;
@@ -157,6 +161,10 @@ mod wire;
 pub use cancel::CancelToken;
 pub use client::{ClientHandle, PeerCredentials, Transport};
 pub use context::Context;
+pub use describe::Describe;
+/// `#[derive(Describe)]`: see [`describe`] and docs/rust-backend.md
+/// ("Describing commands").
+pub use qrustbridge_derive::Describe;
 pub use error::Error;
 pub use events::EventEmitter;
 pub use server::{
