@@ -42,6 +42,9 @@ packages=(
   librust-thiserror-dev librust-syn-dev librust-quote-dev librust-proc-macro2-dev
   # trixie's librust-thiserror-dev is 2.x; a `thiserror = "1"` needs this one
   librust-thiserror-1-dev
+  # rust/qrustbridge-derive asks for syn = "1": trixie's librust-syn-dev is 2.x
+  # (the name the list below derives from Cargo.toml), syn 1 is this one
+  librust-syn-1-dev
 )
 
 # Every registry dependency named in rust/*/Cargo.toml (plain, dev, build,

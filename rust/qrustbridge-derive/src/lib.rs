@@ -232,7 +232,8 @@ fn doc_of(attrs: &[Attribute]) -> String {
         }
         if let Ok(Meta::NameValue(nv)) = attr.parse_meta() {
             if let Lit::Str(text) = nv.lit {
-                for line in text.value().lines() {
+                // split, not lines(): an empty `///` is a paragraph break.
+                for line in text.value().split('\n') {
                     lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned());
                 }
             }
@@ -493,5 +494,66 @@ fn lower_first(name: &str) -> String {
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compile error the derive gives for `source`.
+    fn error_of(source: &str) -> String {
+        let input: DeriveInput = syn::parse_str(source).unwrap();
+        match expand(&input) {
+            Ok(tokens) => panic!("expected an error, got {}", tokens),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn unsupported_serde_attributes_are_named() {
+        let cases = [
+            ("struct A { #[serde(flatten)] b: B }", "#[serde(flatten)]"),
+            ("struct A { #[serde(with = \"m\")] b: B }", "#[serde(with)]"),
+            ("struct A { #[serde(serialize_with = \"f\")] b: B }", "#[serde(serialize_with)]"),
+            ("#[serde(into = \"B\")] struct A { b: B }", "#[serde(into)]"),
+            ("#[serde(from = \"B\")] struct A { b: B }", "#[serde(from)]"),
+            ("#[serde(remote = \"B\")] struct A { b: B }", "#[serde(remote)]"),
+            ("enum A { #[serde(deserialize_with = \"f\")] B(u8) }", "#[serde(deserialize_with)]"),
+            ("enum A { #[serde(untagged)] B(u8) }", "#[serde(untagged)]"),
+        ];
+        for (source, named) in cases {
+            let error = error_of(source);
+            assert!(error.contains(named), "{:?} gave {:?}", source, error);
+            assert!(error.starts_with("Describe does not support"), "{}", error);
+        }
+    }
+
+    #[test]
+    fn generic_types_are_refused_lifetimes_are_not() {
+        assert!(error_of("struct Page<T> { items: Vec<T> }").contains("generic type or const parameters"));
+        assert!(error_of("struct Fixed<const N: usize> { items: [u8; N] }").contains("generic"));
+        let input: DeriveInput = syn::parse_str("struct Borrowed<'a> { name: &'a str }").unwrap();
+        let tokens = expand(&input).unwrap().to_string();
+        assert!(tokens.contains("for Borrowed < 'a >"), "{}", tokens);
+    }
+
+    #[test]
+    fn inconsistent_attributes_are_errors() {
+        assert!(error_of("#[serde(rename_all = \"Title Case\")] struct A { b: u8 }").contains("unknown rename_all rule"));
+        assert!(error_of("struct A { #[serde(rename(serialize = \"x\", deserialize = \"y\"))] b: u8 }")
+            .contains("one name per item"));
+        assert!(error_of("#[serde(content = \"c\")] enum A { B(u8) }").contains("needs #[serde(tag)]"));
+        assert!(error_of("#[serde(tag = \"t\")] struct A { b: u8 }").contains("on enums only"));
+        assert!(error_of("#[serde(transparent)] struct A { b: u8, c: u8 }").contains("exactly one field"));
+        assert!(error_of("union U { a: u8 }").contains("union"));
+    }
+
+    #[test]
+    fn case_rules_follow_serde() {
+        assert_eq!(Case::Snake.variant("HTTPServer"), "h_t_t_p_server");
+        assert_eq!(Case::Camel.field("a_b_c"), "aBC");
+        assert_eq!(Case::Pascal.field("_leading"), "Leading");
+        assert_eq!(Case::Kebab.variant("A"), "a");
     }
 }
