@@ -223,13 +223,13 @@ macro_rules! same_as_inner {
 
 same_as_inner!(Box, Arc, Rc);
 
-impl<'a, T: Describe + ?Sized> Describe for &'a T {
+impl<T: Describe + ?Sized> Describe for &T {
     fn describe(registry: &mut Registry) -> Value {
         T::describe(registry)
     }
 }
 
-impl<'a, T: Describe + ToOwned + ?Sized> Describe for Cow<'a, T> {
+impl<T: Describe + ToOwned + ?Sized> Describe for Cow<'_, T> {
     fn describe(registry: &mut Registry) -> Value {
         T::describe(registry)
     }
@@ -275,8 +275,8 @@ impl<T: Describe, const N: usize> Describe for [T; N] {
 pub trait MapKey {}
 impl MapKey for String {}
 impl MapKey for str {}
-impl<'a, T: MapKey + ?Sized> MapKey for &'a T {}
-impl<'a> MapKey for Cow<'a, str> {}
+impl<T: MapKey + ?Sized> MapKey for &T {}
+impl MapKey for Cow<'_, str> {}
 
 impl<K: MapKey, V: Describe, S> Describe for HashMap<K, V, S> {
     fn describe(registry: &mut Registry) -> Value {

@@ -421,6 +421,7 @@ fn recursive_types_are_defined_once() {
 
 mod first {
     #[derive(qrustbridge::Describe)]
+    #[allow(dead_code)]
     pub struct Same {
         pub a: u8,
     }
@@ -428,6 +429,7 @@ mod first {
 
 mod second {
     #[derive(qrustbridge::Describe)]
+    #[allow(dead_code)]
     pub struct Same {
         pub b: u8,
     }
@@ -518,6 +520,7 @@ fn fnv1a(text: &str) -> String {
 
 mod renamed {
     #[derive(serde::Deserialize, qrustbridge::Describe)]
+    #[allow(dead_code)]
     pub struct AddParams {
         pub a: i64,
         #[serde(rename = "second")]

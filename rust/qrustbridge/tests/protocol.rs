@@ -9,22 +9,22 @@ use std::time::Duration;
 
 use common::{err, ok, Client};
 use qrustbridge::serde_json::{json, Value};
-use qrustbridge::{Context, Server, DEFAULT_MAX_BLOCKING_THREADS};
+use qrustbridge::{Context, Describe, Server, DEFAULT_MAX_BLOCKING_THREADS};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Describe)]
 struct AddParams {
     a: i64,
     b: i64,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Describe)]
 #[serde(default)]
 struct Opts {
     verbose: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Describe)]
 struct Sum {
     sum: i64,
 }
@@ -340,7 +340,7 @@ fn end_of_input_cancels_requests_that_outlive_the_shutdown_timeout() {
     assert!(took < Duration::from_secs(20), "took {:?}", took);
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Describe)]
 struct Upto {
     n: u32,
 }
