@@ -69,10 +69,12 @@ fn test_server() -> Server {
 
 #[test]
 fn ready_event_comes_first_with_configured_name_and_data() {
+    // The crate adds the description's hash as "schema" to the data.
+    let schema = test_server().description()["schema"].clone();
     let mut c = Client::start(test_server().ready_event("hello").ready_data(json!({"version": "9"})));
-    assert_eq!(c.recv(), json!({"event": "hello", "data": {"version": "9"}}));
+    assert_eq!(c.recv(), json!({"event": "hello", "data": {"version": "9", "schema": schema}}));
     let mut c2 = Client::start(test_server());
-    assert_eq!(c2.recv(), json!({"event": "ready", "data": {}}));
+    assert_eq!(c2.recv(), json!({"event": "ready", "data": {"schema": schema}}));
     c.finish();
     c2.finish();
 }
