@@ -17,7 +17,6 @@
 #   QRUSTBRIDGE_CARGO_PROFILE      release or debug (default: debug when
 #                                  CMAKE_BUILD_TYPE is Debug, else release)
 include_guard(GLOBAL)
-include(GNUInstallDirs)
 
 set(_qrustbridge_backend_module_dir ${CMAKE_CURRENT_LIST_DIR})
 
@@ -206,6 +205,9 @@ function(qrustbridge_link_backend app name)
     add_dependencies(${app}_qrustbridge_${name} ${name})
     add_dependencies(${app} ${app}_qrustbridge_${name})
 
+    if(NOT DEFINED CMAKE_INSTALL_LIBEXECDIR)
+        include(GNUInstallDirs)
+    endif()
     # Installed: the locator tries <appDir>/../libexec/<name>, so with the app
     # in ${CMAKE_INSTALL_BINDIR} this is where it finds the backend.
     if(NOT CMAKE_INSTALL_LIBEXECDIR STREQUAL "libexec")

@@ -84,6 +84,7 @@ endif()
 execute_process(COMMAND ${command} WORKING_DIRECTORY ${CRATE_DIR} RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
     list(JOIN existing ", " sources)
+    list(JOIN command " " command)
     message(FATAL_ERROR "${CALLER}: cargo build failed (${status}) in ${CRATE_DIR}; "
         "cargo's messages are above. Crates come offline from: ${sources}. "
         "Command: ${command}")
