@@ -1,8 +1,12 @@
 # Debian packages with CPack (DEB), one per install component:
 #
 #   libqrustbridge0           runtime: libQRustBridge.so.0*, translations
-#   libqrustbridge-dev        headers, CMake package (QRustBridgeConfig.cmake),
-#                             the libQRustBridge.so / libQRustBridgeQml.so links
+#   libqrustbridge-dev        headers, CMake package (QRustBridgeConfig.cmake,
+#                             qrustbridge_add_backend() & co.), the generator,
+#                             the libQRustBridge.so / libQRustBridgeQml.so links,
+#                             the crates qrustbridge and qrustbridge-derive in
+#                             /usr/share/cargo/registry (scripts/packages.sh sets
+#                             QRUSTBRIDGE_CARGO_REGISTRY_DIR=share/cargo/registry)
 #   qml6-module-qrustbridge   the QML module QRustBridge (qmldir, qmltypes,
 #                             plugin) and its backing libQRustBridgeQml.so.0*
 #
@@ -56,10 +60,14 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME libqrustbridge-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "libqrustbridge${PROJECT_VERSION_MAJOR} (= ${qrustbridge_deb_version}), qt6-base-dev (>= 6.4)")
+# What a Rust backend built with qrustbridge_add_backend() needs.
+set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS
+    "cargo, librust-serde-dev, librust-serde-json-dev, librust-tokio-dev, librust-tokio-util-dev, librust-log-dev, librust-libc-dev, librust-syn-dev, librust-quote-dev, librust-proc-macro2-dev")
 set(CPACK_COMPONENT_DEV_DESCRIPTION
     "Qt 6 library that drives a Rust backend process over NDJSON (development files)\n\
 Headers and the CMake package: find_package(QRustBridge) and\n\
-target_link_libraries(app PRIVATE QRustBridge::QRustBridge).")
+target_link_libraries(app PRIVATE QRustBridge::QRustBridge); the CMake\n\
+functions that build, ship and describe a Rust backend, and the Rust crate.")
 
 set(CPACK_DEBIAN_QML_PACKAGE_NAME qml6-module-qrustbridge)
 set(CPACK_DEBIAN_QML_PACKAGE_SECTION libs)

@@ -5,7 +5,7 @@
 #   1. the cargo on PATH (rustup's, ~/.cargo/bin): cargo test --release and
 #      cargo clippy --all-targets -D warnings, into the build tree's cargo
 #      target (shared with the CMake build), then cargo package of the
-#      crate (offline, verified: the packaged sources build on their own);
+#      crates (offline, verified: the packaged sources build on their own);
 #   2. Debian's cargo/rustc/clippy in /usr/bin (scripts/install-deps.sh
 #      installs them): the same, on a copy of the workspace (cargo 1.65 can't
 #      read the lockfile a newer cargo writes there) with its own target dir
@@ -27,8 +27,24 @@ run_path_toolchain() {
     echo "== cargo on PATH: $(cargo -V), $(rustc -V)" >&2
     RUSTFLAGS=-Dwarnings cargo test --release --quiet -j "$jobs"
     cargo clippy --quiet -j "$jobs" --all-targets -- -D warnings
-    cargo package --quiet -j "$jobs" -p qrustbridge --allow-dirty
+    package_crates
   )
+}
+
+# cargo package, verified offline: qrustbridge-derive first (its dependencies
+# are Debian's), then qrustbridge against a directory source holding Debian's
+# crates plus the packaged derive, as a registry would after publishing it.
+package_crates() {
+  cargo package --quiet -j "$jobs" -p qrustbridge-derive --allow-dirty
+  local target=${CARGO_TARGET_DIR:-$root/rust/target}
+  local overlay=$target/package-registry
+  rm -rf "$overlay"
+  mkdir -p "$overlay"
+  ln -s /usr/share/cargo/registry/* "$overlay"/
+  tar -xzf "$target/package/qrustbridge-derive-0.1.0.crate" -C "$overlay"
+  printf '{"files":{},"package":"%s"}' "$(sha256sum "$target/package/qrustbridge-derive-0.1.0.crate" | cut -d' ' -f1)" \
+    > "$overlay/qrustbridge-derive-0.1.0/.cargo-checksum.json"
+  cargo package --quiet -j "$jobs" -p qrustbridge --allow-dirty --config "source.debian.directory=\"$overlay\""
 }
 
 run_debian_toolchain() {

@@ -13,6 +13,8 @@ packages=(
   qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
   librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
   librust-libc-dev librust-log-dev librust-tokio-util-dev
+  # rust/qrustbridge-derive (#[derive(Describe)]): syn 1, quote, proc-macro2
+  librust-syn-dev librust-quote-dev librust-proc-macro2-dev
   # provides librust-tokio+full-dev (every tokio feature); the real package name
   # keeps the installed check below idempotent
   librust-tokio-dev

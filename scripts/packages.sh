@@ -3,7 +3,8 @@
 # clean Debian bookworm chroot, where only the packages provide QRustBridge.
 #
 #   1. package  configure build-packages/ for /usr (Release, warnings as
-#               errors, no tests/examples/Rust), build, `cpack -G DEB`:
+#               errors, no tests/examples/Rust; the crates into
+#               /usr/share/cargo/registry), build, `cpack -G DEB`:
 #               libqrustbridge0, libqrustbridge-dev, qml6-module-qrustbridge
 #   2. rootfs   a bookworm root file system with a compiler, cmake and ninja
 #               only (mmdebstrap, cached in ~/.cache/qrustbridge like qt68.sh)
@@ -47,7 +48,7 @@ rm -rf build-packages
 mkdir -p build-packages
 cmake -S . -B build-packages -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
   -DQRUSTBRIDGE_BUILD_TESTS=OFF -DQRUSTBRIDGE_BUILD_EXAMPLES=OFF -DQRUSTBRIDGE_BUILD_RUST=OFF \
-  -DQRUSTBRIDGE_WERROR=ON >build-packages/configure.log 2>&1 || { cat build-packages/configure.log; exit 1; }
+  -DQRUSTBRIDGE_WERROR=ON -DQRUSTBRIDGE_CARGO_REGISTRY_DIR=share/cargo/registry >build-packages/configure.log 2>&1 || { cat build-packages/configure.log; exit 1; }
 cmake --build build-packages --parallel "${PACKAGES_JOBS:-$(nproc)}"
 (cd build-packages && cpack -G DEB >cpack.log 2>&1) || { cat build-packages/cpack.log; exit 1; }
 debs=(build-packages/*.deb)
@@ -78,6 +79,9 @@ if ! chroot_run sh -ec '
   apt-get -o Acquire::Retries=5 install -y -qq --no-install-recommends ./debs/*.deb qt6-declarative-dev >/tmp/apt.log 2>&1 \
     || { cat /tmp/apt.log; exit 1; }
   dpkg-query -W libqrustbridge0 libqrustbridge-dev qml6-module-qrustbridge
+  # the crates the Debian way, next to the librust-*-dev ones
+  test -f /usr/share/cargo/registry/qrustbridge-0.1.0/.cargo-checksum.json
+  test -f /usr/share/cargo/registry/qrustbridge-derive-0.1.0/src/lib.rs
   test -f /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine)/qt6/qml/QRustBridge/qmldir
 '; then
   chroot_die "installing the packages failed"

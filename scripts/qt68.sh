@@ -42,6 +42,9 @@ packages=(
   librust-thiserror-dev librust-syn-dev librust-quote-dev librust-proc-macro2-dev
   # trixie's librust-thiserror-dev is 2.x; a `thiserror = "1"` needs this one
   librust-thiserror-1-dev
+  # rust/qrustbridge-derive asks for syn = "1": trixie's librust-syn-dev is 2.x
+  # (the name the list below derives from Cargo.toml), syn 1 is this one
+  librust-syn-1-dev
 )
 
 # Every registry dependency named in rust/*/Cargo.toml (plain, dev, build,
@@ -94,7 +97,7 @@ stage rootfs
 # The source tree, without build trees, git data or a host Cargo.lock (it
 # would pin crate versions from the host's registry).
 mkdir -p "$CHROOT_ROOT/src"
-tar -c --exclude=./.git --exclude='./build*' --exclude=./rust/target --exclude=./rust/Cargo.lock . \
+tar -c --exclude=./.git --exclude='./build*' --exclude=./rust/target --exclude=./rust/Cargo.lock --exclude='./examples/*/backend/Cargo.lock' . \
   | tar -C "$CHROOT_ROOT/src" -x
 chroot_run sh -c 'echo "in the chroot: $(. /etc/os-release; echo "$PRETTY_NAME"), Qt $(qtpaths6 --qt-version 2>/dev/null || /usr/lib/qt6/bin/qtpaths --qt-version), $(g++ --version | head -1), $(rustc --version), $(cargo --version)"'
 

@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import QRustBridge
+import DemoCommands   // generated from demo-backend --describe, registered in main.cpp
 
 ApplicationWindow {
     id: window
@@ -61,7 +62,9 @@ ApplicationWindow {
     // Streams n chunks {"i": k} and then {"count": n}; the progress bar follows the chunks.
     function count(n, delayMs) {
         progress.value = 0;
-        const promise = backend.stream("count", { n: n, delayMs: delayMs },
+        // The generated client: params and chunks are checked against the
+        // Rust types (a wrong field name rejects, naming it).
+        const promise = commands.count({ n: n, delayMs: delayMs },
                                        chunk => progress.value = (chunk.i + 1) / n);
         currentStream = promise;
         const clear = () => { if (currentStream === promise) currentStream = null; };
@@ -73,6 +76,12 @@ ApplicationWindow {
         count(100, 30)
             .then(result => log("count finished: " + JSON.stringify(result)))
             .catch(error => log("count stopped: " + describe(error)));
+    }
+
+    // One Client method per command of the demo backend (demo_commands.h).
+    Client {
+        id: commands
+        bridge: backend
     }
 
     RustBridge {
@@ -199,7 +208,7 @@ ApplicationWindow {
                 const echoed = yield backend.call("echo", { text: "héllo", n: 42, list: [1, 2.5, null, true] });
                 expect(echoed.text === "héllo" && echoed.n === 42 && echoed.list[1] === 2.5, "echo round trip");
 
-                expect((yield backend.call("add", { a: 2, b: 40 })) === 42, "add");
+                expect((yield commands.add({ a: 2, b: 40 })) === 42, "add (generated client)");
 
                 expect((yield backend.call("emit", { name: "smoke", data: { ok: true } })) === true
                        && events.indexOf("smoke") >= 0, "event received before the response");

@@ -1,6 +1,8 @@
 // Minimal QML application using the RustBridge element (see Main.qml).
 //   --smoke         runs a scripted session offscreen and exits 0 only if every step succeeded.
 //   --screenshot F  the same session with the window on screen, then saves the window to F (PNG).
+#include "demo_commands.h" // generated: qrustbridge_generate_commands(... QML)
+
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
 #include <QtGui/QGuiApplication>
@@ -36,6 +38,8 @@ int main(int argc, char *argv[])
     if (backend.isEmpty())
         backend = QStringLiteral(DEMO_BACKEND_PATH);
 
+    // `import DemoCommands` gives Main.qml the typed Client of the demo backend.
+    Demo::registerQmlTypes("DemoCommands");
     QQmlApplicationEngine engine;
     // Where "import QRustBridge" is found when running from the build tree;
     // an installed module is found through QML_IMPORT_PATH or Qt's own qml dir.

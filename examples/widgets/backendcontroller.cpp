@@ -1,5 +1,7 @@
 #include "backendcontroller.h"
 
+#include "demo_commands.h" // generated from demo-backend --describe (CMakeLists.txt)
+
 #include <QtCore/QFileInfo>
 #include <QtCore/QPromise>
 #include <QtCore/QTimer>
@@ -24,6 +26,8 @@ QRustBridgeOptions BackendController::demoBackendOptions(const QString &explicit
     // The 50 MiB reply is 50 MiB of payload plus its JSON envelope: above the
     // default limit, which counts the whole line.
     options.maxPayloadSize = 64 * 1024 * 1024;
+    // A backend changed since demo_commands.h was generated is logged.
+    Demo::expectSchema(options);
     return options;
 }
 

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "backendcontroller.h"
+#include "demo_commands.h"
 #include "folderhasher.h"
 #include "hashresultsmodel.h"
 #include "stallmeter.h"
@@ -287,10 +288,14 @@ void MainWindow::updateResponsiveness()
 
 void MainWindow::startTicker()
 {
-    const QJsonObject params{{QStringLiteral("intervalMs"), 200}, {QStringLiteral("count"), 25}};
+    // A typed command from the generated demo_commands.h: the field names
+    // come from the Rust struct, so a rename there is a compile error here.
+    Demo::TickerParams params;
+    params.intervalMs = 200;
+    params.count = 25;
     m_controller->bridge()
-        ->sendCommand(QStringLiteral("start_ticker"), params)
-        .then(this, [this](const QJsonValue &) { statusBar()->showMessage(tr("Ticker started: 25 events, 200 ms apart"), 5000); })
+        ->send<Demo::StartTicker>(params)
+        .then(this, [this](bool) { statusBar()->showMessage(tr("Ticker started: 25 events, 200 ms apart"), 5000); })
         .onFailed(this, [this](const QRustBridgeError &error) { showError(error.message()); });
 }
 

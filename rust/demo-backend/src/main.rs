@@ -12,63 +12,15 @@
 
 mod files;
 mod logger;
+mod types;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use qrustbridge::{Context, Error, Responder, Server};
-use serde::Deserialize;
 use serde_json::{json, Number, Value};
 
-#[derive(Deserialize)]
-struct AddParams {
-    a: Number,
-    b: Number,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CountParams {
-    n: u64,
-    #[serde(default)]
-    delay_ms: u64,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TickerParams {
-    #[serde(default = "default_interval")]
-    interval_ms: u64,
-    #[serde(default = "default_ticks")]
-    count: u64,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct DeferParams {
-    ms: u64,
-}
-
-#[derive(Deserialize)]
-#[serde(default)]
-struct NotifyLaterParams {
-    name: String,
-    data: Value,
-    ms: u64,
-}
-
-impl Default for NotifyLaterParams {
-    fn default() -> Self {
-        NotifyLaterParams { name: "later".to_owned(), data: Value::Null, ms: 0 }
-    }
-}
-
-fn default_interval() -> u64 {
-    100
-}
-fn default_ticks() -> u64 {
-    10
-}
+use types::{AddParams, CountChunk, CountParams, CountResult, DeferParams, Deferred, NotifyLaterParams, TickerParams};
 
 /// Says on stderr that a `sleep` was cancelled, when its future is dropped
 /// before it finished (clients check that the cancel reached the backend).
@@ -151,16 +103,16 @@ fn main() {
                     // Let other tasks run when there is no delay.
                     tokio::task::yield_now().await;
                 }
-                if !ctx.send_chunk_async(json!({ "i": i })).await {
+                if !ctx.send_chunk_async(CountChunk { i }).await {
                     return Err("cancelled".into());
                 }
             }
-            Ok(json!({ "count": p.n }))
+            Ok(CountResult { count: p.n })
         })
         .stream_handler("stream_fail", |p, ctx| {
             let after = p["after"].as_u64().unwrap_or(0);
             for i in 0..after {
-                ctx.send_chunk(json!({ "i": i }));
+                ctx.send_chunk(CountChunk { i });
             }
             Err(format!("stream failed after {} chunks", after).into())
         })
@@ -183,7 +135,7 @@ fn main() {
             std::thread::spawn(move || {
                 // Cancelled: the client has its `cancelled` already.
                 if !responder.cancel_token().wait(Duration::from_millis(p.ms)) {
-                    responder.ok(json!({ "deferred": p.ms }));
+                    responder.ok(Deferred { deferred: p.ms });
                 }
             });
         })
@@ -205,7 +157,13 @@ fn main() {
                 }
             });
             Ok(true)
-        });
+        })
+        .chunk_type::<CountChunk>("count")
+        .chunk_type::<CountChunk>("stream_fail")
+        .result_type::<f64>("add")
+        .result_type::<Deferred>("defer")
+        .result_type::<bool>("notify_later");
+    let server = document(server);
 
     let result = match mode {
         Mode::Stdio => {
@@ -232,6 +190,33 @@ fn main() {
         eprintln!("demo-backend: {}", e);
         std::process::exit(1);
     }
+}
+
+/// The `doc` of every command in the description (`--describe`).
+fn document(server: Server) -> Server {
+    const DOCS: &[(&str, &str)] = &[
+        ("abort", "Aborts the process (SIGABRT): a simulated crash; no response."),
+        ("add", "a + b: an integer when both are integers and the sum fits in i64/u64, else a float."),
+        ("big", "A string of exactly `bytes` characters \"x\"."),
+        ("count", "Streams {\"i\": 0} .. {\"i\": n-1}, `delayMs` apart, then answers {\"count\": n}. Async and cancellable."),
+        ("defer", "Answers {\"deferred\": ms} after `ms` milliseconds from a thread of its own (a Responder). Cancellable."),
+        ("echo", "Returns the params unchanged (null when absent). Async."),
+        ("emit", "Sends the event `name` with `data` to the caller, or `count` events with data 0..count-1; then true."),
+        ("exit", "Flushes the output and exits with `code` (default 0); no response."),
+        ("fail", "Fails with `message` (default \"requested failure\")."),
+        ("fail_coded", "Fails with \"demo failure\", errorCode \"E_DEMO\" and errorData {\"hint\": ..}."),
+        ("garbage", "Writes the non-JSON line \"this is not json\" to the protocol, then true."),
+        ("hash_files", "Hashes every regular file under `path` (sorted, symlinks not followed): one chunk per file, then the totals. Cancellable between and within files."),
+        ("notify_later", "Answers true, then, `ms` later, sends the event `name` with `data` to this client."),
+        ("panic", "The handler panics with `message`; the error is \"handler panicked: <message>\"."),
+        ("pid", "The backend's process id."),
+        ("println", "println!s `text`; it lands on stderr because stdout is protected. Then true."),
+        ("sleep", "Answers {\"slept\": ms} after `ms` milliseconds. Async and cancellable; a cancel is reported on stderr. Also accepts a bare number."),
+        ("start_ticker", "Starts a thread that emits the event \"tick\" (data 0..count-1) every `intervalMs` to all clients; answers true at once."),
+        ("stderr", "Writes `text`, then each of `lines`, as lines on stderr; then true."),
+        ("stream_fail", "Streams `after` chunks {\"i\": k}, then fails."),
+    ];
+    DOCS.iter().fold(server, |server, (method, doc)| server.command_doc(*method, *doc))
 }
 
 /// a + b, staying an integer when both are integers and the sum fits.
@@ -262,7 +247,8 @@ fn parse_args() -> Result<Mode, String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--management" => {}
+            // Handled by the crate: prints the description and exits.
+            "--management" | "--describe" => {}
             "--socket" => {
                 let path = args.next().ok_or("--socket needs a PATH")?;
                 mode = Mode::Socket { path, mode: None, group: None };

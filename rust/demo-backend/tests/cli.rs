@@ -464,3 +464,51 @@ fn coded_errors_deferred_replies_and_later_events() {
     assert_eq!(b.call("n2", "notify_later", Value::Null), ok("n2", json!(true)));
     assert_eq!(b.recv(), json!({"event": "later", "data": null}));
 }
+
+/// `demo-backend --describe`: one line of JSON on stdout, status 0.
+fn describe_output(args: &[&str]) -> Value {
+    let out = Command::new(BIN).args(args).stdin(Stdio::null()).output().expect("run demo-backend --describe");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.ends_with('\n') && text.matches('\n').count() == 1, "not one line: {:?}", text);
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn describe_flag_prints_the_description() {
+    let description = describe_output(&["--describe"]);
+    assert_eq!(description["qrustbridge"], 1);
+    assert_eq!(description["backend"], "demo-backend");
+    assert_eq!(description["schema"], qrustbridge::describe::schema_of(&description));
+    let commands = description["commands"].as_array().unwrap();
+    let names: Vec<&str> = commands.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "commands are sorted by name");
+    let command = |name: &str| commands.iter().find(|c| c["name"] == name).unwrap().clone();
+    assert_eq!(
+        command("count"),
+        json!({"name": "count", "kind": "stream", "doc": command("count")["doc"],
+               "params": {"ref": "CountParams"}, "chunk": {"ref": "CountChunk"}, "result": {"ref": "CountResult"}})
+    );
+    assert!(command("count")["doc"].as_str().unwrap().starts_with("Streams"));
+    assert_eq!(command("add")["result"], "f64");
+    assert_eq!(command("echo")["params"], "json");
+    let count_params = description["types"].as_array().unwrap().iter().find(|t| t["name"] == "CountParams").unwrap();
+    assert_eq!(
+        count_params["fields"],
+        json!([
+            {"name": "n", "type": "u64", "optional": false, "doc": "Number of chunks."},
+            {"name": "delayMs", "type": "u64", "optional": true,
+             "doc": "Pause between chunks in milliseconds (0: as fast as possible)."},
+        ])
+    );
+
+    // Also before serving a socket; and the running backend agrees.
+    assert_eq!(describe_output(&["--socket", "/nonexistent/dir/sock", "--describe"]), description);
+    let mut b = Backend::spawn(&[]);
+    let ready = b.recv();
+    assert_eq!(ready["data"]["schema"], description["schema"]);
+    assert_eq!(ready["data"]["version"], env!("CARGO_PKG_VERSION"), "ready_data members are kept");
+    assert_eq!(b.call("1", "$/describe", Value::Null), ok("1", description));
+}

@@ -2,15 +2,15 @@
 //! docs/rust-backend.md): a typed handler, a typed stream handler and a
 //! deferred reply. `cargo test` compiles it.
 
-use qrustbridge::{Error, Responder, Server};
+use qrustbridge::{Describe, Error, Responder, Server};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Describe)]
 struct Query {
     path: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Describe)]
 struct Size {
     path: String,
     bytes: u64,
@@ -33,6 +33,9 @@ fn main() -> std::io::Result<()> {
             }
             Ok(total)
         })
+        // Typed chunks are declared for the description (`--describe`).
+        .chunk_type::<Size>("sizes")
+        .command_doc("size", "The size of one file.")
         // 3. Deferred reply: answered later, from another thread.
         .deferred_handler("later", |q: Query, responder: Responder| {
             std::thread::spawn(move || match std::fs::read_to_string(&q.path) {
@@ -40,5 +43,6 @@ fn main() -> std::io::Result<()> {
                 Err(e) => responder.err(Error::coded("E_READ", e.to_string()).with_data(&q.path)),
             });
         })
+        .result_type::<usize>("later")
         .serve_stdio()
 }

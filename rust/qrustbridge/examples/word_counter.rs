@@ -2,16 +2,16 @@
 //! `cargo test` builds it, so the docs can't rot).
 use std::time::Duration;
 
-use qrustbridge::{Context, Server};
+use qrustbridge::{Context, Describe, Server};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Describe)]
 struct CountParams {
     text: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Describe)]
 struct Counts {
     words: usize,
     lines: usize,

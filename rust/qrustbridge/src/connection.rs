@@ -45,6 +45,9 @@ use crate::responder::{self, Claim, Responder};
 use crate::util::{lock, panic_message};
 use crate::wire;
 
+/// The built-in request that returns the description (docs/contract.md).
+pub(crate) const DESCRIBE_METHOD: &str = "$/describe";
+
 /// [`Server::on_connect`](crate::Server::on_connect): `Err` refuses the client.
 pub(crate) type ConnectHook = dyn Fn(&ClientHandle) -> Result<(), Error> + Send + Sync + 'static;
 /// [`Server::on_disconnect`](crate::Server::on_disconnect).
@@ -59,6 +62,8 @@ const AFTER_CANCEL: Duration = Duration::from_millis(500);
 pub(crate) struct Shared {
     pub handlers: HashMap<String, Arc<Handler>>,
     pub ready_line: Vec<u8>,
+    /// What `$/describe` answers (docs/contract.md).
+    pub description: Value,
     pub cancel_method: String,
     pub max_line_bytes: usize,
     pub grace: Duration,
@@ -275,6 +280,9 @@ impl Conn {
                 None => wire::err_line(&req.id, "invalid params: expected {\"id\":\"<request id>\"}"),
             };
             return Some(Action::Reply(line));
+        }
+        if req.method == DESCRIBE_METHOD {
+            return Some(Action::Reply(wire::ok_line(&req.id, &shared.description)));
         }
         match shared.handlers.get(req.method.as_ref()) {
             Some(handler) => {

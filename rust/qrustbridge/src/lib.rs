@@ -13,12 +13,13 @@
 //! | event out | `{"event":"tick","data":...}` |
 //!
 //! ```no_run
-//! use qrustbridge::{Context, Server};
+//! use qrustbridge::{Context, Describe, Server};
 //! use serde::Deserialize;
 //! use serde_json::{json, Value};
 //! use std::time::Duration;
 //!
-//! #[derive(Deserialize)]
+//! /// Two numbers.
+//! #[derive(Deserialize, Describe)]
 //! struct Add { a: i64, b: i64 }
 //!
 //! fn main() -> std::io::Result<()> {
@@ -27,6 +28,7 @@
 //!         // Synchronous: runs on the blocking pool.
 //!         .handler("echo", |params: Value, _ctx: &Context| Ok(params))
 //!         .typed_handler("add", |p: Add, _ctx| Ok(p.a + p.b))
+//!         .command_doc("add", "Adds two numbers.")
 //!         // Async: a task; dropped when the request is cancelled.
 //!         .async_handler("sleep", |params, _ctx| async move {
 //!             let ms = params["ms"].as_u64().unwrap_or(0);
@@ -55,6 +57,16 @@
 //! [`Context::client`] is the requesting client's [`ClientHandle`] (events
 //! outside any request, peer credentials), which
 //! [`Server::on_connect`] can also use to refuse a client.
+//!
+//! ## Describing commands
+//!
+//! Typed handlers record their params and result types, which implement
+//! [`Describe`] (`#[derive(Describe)]` next to serde's derives). Every
+//! `serve_*` answers a `--describe` argument by printing the
+//! [description](Server::description) of all commands as one line of JSON
+//! and exiting; the request `$/describe` returns it at run time, and the
+//! ready event carries its hash as `"schema"`. `qrustbridge-codegen` turns
+//! the description into a typed C++/QML client. See the [`describe`] module.
 //!
 //! ## Concurrency
 //!
@@ -117,11 +129,15 @@
 
 #![deny(missing_docs)]
 
+// The derive's output names `::qrustbridge`, also inside this crate.
+extern crate self as qrustbridge;
+
 mod blocking;
 mod cancel;
 mod client;
 mod connection;
 mod context;
+pub mod describe;
 mod error;
 mod events;
 mod framing;
@@ -157,6 +173,10 @@ mod wire;
 pub use cancel::CancelToken;
 pub use client::{ClientHandle, PeerCredentials, Transport};
 pub use context::Context;
+pub use describe::Describe;
+/// `#[derive(Describe)]`: see [`describe`] and docs/rust-backend.md
+/// ("Describing commands").
+pub use qrustbridge_derive::Describe;
 pub use error::Error;
 pub use events::EventEmitter;
 pub use server::{

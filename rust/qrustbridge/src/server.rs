@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 use crate::client::{ClientHandle, Peer, PeerCredentials, Transport};
 use crate::connection::{serve_connection, ConnectHook, DisconnectHook, Shared};
 use crate::context::Context;
+use crate::describe::{self, describer, CommandTypes, Describe, Registry};
 use crate::error::Error;
 use crate::events::{EventEmitter, Hub};
 use crate::handler::{deserialize_params, typed_async, typed_sync, AsyncFn, BoxReply, Handler, Reply, Run, SyncFn};
@@ -74,6 +75,11 @@ pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 64;
 #[must_use = "a Server does nothing until one of its serve_* methods is called"]
 pub struct Server {
     handlers: HashMap<String, Arc<Handler>>,
+    command_types: HashMap<String, CommandTypes>,
+    command_docs: HashMap<String, String>,
+    chunk_types: HashMap<String, fn(&mut Registry) -> Value>,
+    result_types: HashMap<String, fn(&mut Registry) -> Value>,
+    backend_name: Option<String>,
     ready_event: String,
     ready_data: Value,
     cancel_method: String,
@@ -130,6 +136,11 @@ impl Server {
     pub fn new() -> Server {
         Server {
             handlers: HashMap::new(),
+            command_types: HashMap::new(),
+            command_docs: HashMap::new(),
+            chunk_types: HashMap::new(),
+            result_types: HashMap::new(),
+            backend_name: None,
             ready_event: "ready".to_owned(),
             ready_data: Value::Object(Default::default()),
             cancel_method: "$/cancel".to_owned(),
@@ -303,7 +314,7 @@ impl Server {
     where
         F: Fn(Value, &Context) -> Result<Value, Error> + Send + Sync + 'static,
     {
-        self.register(method.into(), false, Run::Blocking(untyped_sync(f)))
+        self.register(method.into(), untyped(false), Run::Blocking(untyped_sync(f)))
     }
 
     /// Registers a synchronous handler whose params and result are typed.
@@ -323,10 +334,10 @@ impl Server {
         f: impl Fn(P, &Context) -> Result<R, Error> + Send + Sync + 'static,
     ) -> Server
     where
-        P: DeserializeOwned,
-        R: Serialize,
+        P: DeserializeOwned + Describe,
+        R: Serialize + Describe,
     {
-        self.register(method.into(), false, Run::Blocking(typed_sync(f)))
+        self.register(method.into(), typed::<P, R>(false), Run::Blocking(typed_sync(f)))
     }
 
     /// Registers a synchronous streaming handler: it may call
@@ -338,7 +349,7 @@ impl Server {
     where
         F: Fn(Value, &Context) -> Result<Value, Error> + Send + Sync + 'static,
     {
-        self.register(method.into(), true, Run::Blocking(untyped_sync(f)))
+        self.register(method.into(), untyped(true), Run::Blocking(untyped_sync(f)))
     }
 
     /// A synchronous streaming handler with typed params and result,
@@ -350,10 +361,10 @@ impl Server {
         f: impl Fn(P, &Context) -> Result<R, Error> + Send + Sync + 'static,
     ) -> Server
     where
-        P: DeserializeOwned,
-        R: Serialize,
+        P: DeserializeOwned + Describe,
+        R: Serialize + Describe,
     {
-        self.register(method.into(), true, Run::Blocking(typed_sync(f)))
+        self.register(method.into(), typed::<P, R>(true), Run::Blocking(typed_sync(f)))
     }
 
     /// Registers an async handler: `f` gets the params and an owned
@@ -377,19 +388,19 @@ impl Server {
         F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Value, Error>> + Send + 'static,
     {
-        self.register(method.into(), false, Run::Async(untyped_async(f)))
+        self.register(method.into(), untyped(false), Run::Async(untyped_async(f)))
     }
 
     /// [`async_handler`](Self::async_handler) with typed params and result,
     /// converted like in [`typed_handler`](Self::typed_handler).
     pub fn async_typed_handler<P, R, F, Fut>(self, method: impl Into<String>, f: F) -> Server
     where
-        P: DeserializeOwned,
-        R: Serialize,
+        P: DeserializeOwned + Describe,
+        R: Serialize + Describe,
         F: Fn(P, Context) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<R, Error>> + Send + 'static,
     {
-        self.register(method.into(), false, Run::Async(typed_async(f)))
+        self.register(method.into(), typed::<P, R>(false), Run::Async(typed_async(f)))
     }
 
     /// An async streaming handler: sends chunks with
@@ -400,18 +411,18 @@ impl Server {
         F: Fn(Value, Context) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Value, Error>> + Send + 'static,
     {
-        self.register(method.into(), true, Run::Async(untyped_async(f)))
+        self.register(method.into(), untyped(true), Run::Async(untyped_async(f)))
     }
 
     /// The typed variant of [`async_stream_handler`](Self::async_stream_handler).
     pub fn async_typed_stream_handler<P, R, F, Fut>(self, method: impl Into<String>, f: F) -> Server
     where
-        P: DeserializeOwned,
-        R: Serialize,
+        P: DeserializeOwned + Describe,
+        R: Serialize + Describe,
         F: Fn(P, Context) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<R, Error>> + Send + 'static,
     {
-        self.register(method.into(), true, Run::Async(typed_async(f)))
+        self.register(method.into(), typed::<P, R>(true), Run::Async(typed_async(f)))
     }
 
     /// Registers a handler that answers later, through a [`Responder`] it
@@ -436,7 +447,7 @@ impl Server {
     /// ```
     pub fn deferred_handler<P, F>(self, method: impl Into<String>, f: F) -> Server
     where
-        P: DeserializeOwned,
+        P: DeserializeOwned + Describe,
         F: Fn(P, Responder) + Send + Sync + 'static,
     {
         let wrapped = move |params: Value, responder: Responder| match deserialize_params::<P>(params) {
@@ -445,7 +456,7 @@ impl Server {
                 responder.err(e);
             }
         };
-        self.register(method.into(), false, Run::Deferred(Box::new(wrapped)))
+        self.register(method.into(), typed::<P, Value>(false), Run::Deferred(Box::new(wrapped)))
     }
 
     /// Runs `hook` for every new client before it gets its ready event, with
@@ -486,10 +497,111 @@ impl Server {
         self
     }
 
-    fn register(mut self, method: String, streaming: bool, run: Run) -> Server {
-        let handler = Handler { name: Arc::from(method.as_str()), streaming, run };
+    fn register(mut self, method: String, types: CommandTypes, run: Run) -> Server {
+        let handler = Handler { name: Arc::from(method.as_str()), streaming: types.streaming, run };
+        self.command_types.insert(method.clone(), types);
         self.handlers.insert(method, Arc::new(handler));
         self
+    }
+
+    /// Sets the documentation of `method` in the description (the
+    /// command's `doc`; the generated C++ shows it on the command struct).
+    /// It may be called before or after the handler is registered.
+    pub fn command_doc(mut self, method: impl Into<String>, text: impl Into<String>) -> Server {
+        self.command_docs.insert(method.into(), text.into());
+        self
+    }
+
+    /// Declares the type of the chunks the streaming command `method`
+    /// sends, for the description (without it, chunks are described as
+    /// `"json"`). It checks nothing at run time: the chunks are whatever
+    /// the handler passes to [`Context::send_chunk`].
+    ///
+    /// ```no_run
+    /// # use qrustbridge::{Describe, Server};
+    /// # use serde::{Deserialize, Serialize};
+    /// #[derive(Serialize, Describe)]
+    /// struct Tick { i: u64 }
+    ///
+    /// Server::new()
+    ///     .typed_stream_handler("count", |n: u64, ctx| {
+    ///         for i in 0..n {
+    ///             ctx.send_chunk(Tick { i });
+    ///         }
+    ///         Ok(n)
+    ///     })
+    ///     .chunk_type::<Tick>("count");
+    /// ```
+    pub fn chunk_type<C: Describe + ?Sized>(mut self, method: impl Into<String>) -> Server {
+        self.chunk_types.insert(method.into(), describer::<C>());
+        self
+    }
+
+    /// Declares the result type of `method` for the description, where the
+    /// handler cannot say it: a [`deferred_handler`](Self::deferred_handler)
+    /// answers through its [`Responder`] with any value, so its result is
+    /// `"json"` unless declared here. It overrides the handler's own type.
+    pub fn result_type<R: Describe + ?Sized>(mut self, method: impl Into<String>) -> Server {
+        self.result_types.insert(method.into(), describer::<R>());
+        self
+    }
+
+    /// The backend's name in the description (default: the program's
+    /// file name, without `.exe`).
+    pub fn backend_name(mut self, name: impl Into<String>) -> Server {
+        self.backend_name = Some(name.into());
+        self
+    }
+
+    /// The description of this server's commands and their types, as
+    /// `--describe` prints it and `$/describe` returns it (see
+    /// docs/contract.md, "The description"). Commands and types are sorted
+    /// by name, so the same commands always give the same `schema`.
+    ///
+    /// Problems such as two Rust types with the same name are logged; see
+    /// [`describe::Registry::errors`].
+    pub fn description(&self) -> Value {
+        let (description, errors) = self.description_and_errors();
+        for error in errors {
+            log::error!("description: {}", error);
+        }
+        description
+    }
+
+    fn description_and_errors(&self) -> (Value, Vec<String>) {
+        let backend = match &self.backend_name {
+            Some(name) => name.clone(),
+            None => describe::default_backend_name(),
+        };
+        let set = describe::CommandSet {
+            backend: &backend,
+            commands: self.command_types.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+            docs: &self.command_docs,
+            chunks: &self.chunk_types,
+            results: &self.result_types,
+        };
+        describe::build(&set)
+    }
+
+    /// `--describe` on the command line: print the description as one
+    /// line and exit with status 0 (1 if it has errors), before serving.
+    fn answer_describe_flag(&self) {
+        if !std::env::args_os().skip(1).any(|arg| arg == "--describe") {
+            return;
+        }
+        let (description, errors) = self.description_and_errors();
+        if !errors.is_empty() {
+            for error in errors {
+                let _ = writeln!(io::stderr(), "--describe: {}", error);
+            }
+            std::process::exit(1);
+        }
+        let mut out = io::stdout().lock();
+        let written = serde_json::to_writer(&mut out, &description)
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out))
+            .and_then(|_| out.flush());
+        std::process::exit(if written.is_ok() { 0 } else { 1 });
     }
 
     /// A handle for emitting events from any thread or task, valid for the
@@ -504,12 +616,22 @@ impl Server {
         ShutdownHandle { token: self.shutdown.clone() }
     }
 
-    fn into_shared(self) -> (Arc<Shared>, CancellationToken, bool) {
+    fn into_shared(mut self) -> (Arc<Shared>, CancellationToken, bool) {
+        let description = self.description();
+        let schema = description["schema"].clone();
+        match &mut self.ready_data {
+            Value::Object(members) => {
+                members.insert("schema".to_owned(), schema);
+            }
+            Value::Null => self.ready_data = serde_json::json!({ "schema": schema }),
+            _ => log::warn!("ready_data is not an object: the ready event carries no schema"),
+        }
         let ready_line = wire::event_line(&self.ready_event, &self.ready_data)
             .unwrap_or_else(|_| wire::event_line(&self.ready_event, &Value::Null).unwrap_or_default());
         let shared = Arc::new(Shared {
             handlers: self.handlers,
             ready_line,
+            description,
             cancel_method: self.cancel_method,
             max_line_bytes: self.max_line_bytes,
             grace: self.shutdown_timeout,
@@ -570,6 +692,7 @@ impl Server {
         R: Read + Send + 'static,
         W: Write + Send + 'static,
     {
+        self.answer_describe_flag();
         let (to_runtime, runtime_input) = StdUnixStream::pair()?;
         let (runtime_output, from_runtime) = StdUnixStream::pair()?;
         std::thread::Builder::new().name("qrustbridge-input".into()).spawn(move || pump_in(input, to_runtime))?;
@@ -598,6 +721,7 @@ impl Server {
         R: AsyncRead + Unpin + Send,
         W: AsyncWrite + Unpin + Send + 'static,
     {
+        self.answer_describe_flag();
         let (shared, _, _) = self.into_shared();
         let peer = Peer { transport: Transport::Io, credentials: None, address: None };
         serve_connection(shared, input, output, CancellationToken::new(), peer).await
@@ -615,11 +739,13 @@ impl Server {
     /// stderr instead of corrupting the protocol. Output printed before
     /// this call still goes to the real stdout.
     pub fn serve_stdio(self) -> io::Result<()> {
+        self.answer_describe_flag();
         self.run(|server| server.serve_stdio_async())
     }
 
     /// [`serve_stdio`](Self::serve_stdio) inside an existing tokio runtime.
     pub async fn serve_stdio_async(self) -> io::Result<()> {
+        self.answer_describe_flag();
         let (input, output) = crate::stdio::take_stdio()?;
         let (shared, stop, signals) = self.into_shared();
         let watcher = if signals { Some(watch_signals(stop.clone())?) } else { None };
@@ -662,6 +788,7 @@ impl Server {
     /// Prints `listening on <path>` to stderr once bound. Unix only.
     #[cfg(unix)]
     pub fn serve_unix_socket(self, path: impl AsRef<Path>) -> io::Result<()> {
+        self.answer_describe_flag();
         let path = path.as_ref().to_owned();
         self.run(|server| server.serve_unix_socket_async(path))
     }
@@ -670,6 +797,7 @@ impl Server {
     /// tokio runtime. Unix only.
     #[cfg(unix)]
     pub async fn serve_unix_socket_async(self, path: impl AsRef<Path>) -> io::Result<()> {
+        self.answer_describe_flag();
         let path = path.as_ref();
         let access = self.socket_access.clone();
         let (shared, stop, signals) = self.into_shared();
@@ -707,12 +835,14 @@ impl Server {
     /// Prints `listening on <ip>:<port>` (the actual port) to stderr once
     /// bound, so that a parent can read the port when it passed port 0.
     pub fn serve_tcp(self, addr: impl ToSocketAddrs) -> io::Result<()> {
+        self.answer_describe_flag();
         let listener = std::net::TcpListener::bind(addr)?;
         self.run(|server| server.serve_tcp_listener(listener))
     }
 
     /// [`serve_tcp`](Self::serve_tcp) inside an existing tokio runtime.
     pub async fn serve_tcp_async(self, addr: impl ToSocketAddrs) -> io::Result<()> {
+        self.answer_describe_flag();
         let listener = std::net::TcpListener::bind(addr)?;
         self.serve_tcp_listener(listener).await
     }
@@ -757,6 +887,16 @@ fn pump_in<R: Read>(mut input: R, mut to_runtime: StdUnixStream) {
 fn pump_out<W: Write>(mut from_runtime: StdUnixStream, mut output: W) {
     let _ = io::copy(&mut from_runtime, &mut output);
     let _ = output.flush();
+}
+
+/// The types of an untyped handler: JSON in, JSON out.
+fn untyped(streaming: bool) -> CommandTypes {
+    CommandTypes { streaming, params: describe::json_type, result: describe::json_type }
+}
+
+/// The types of a typed handler.
+fn typed<P: Describe, R: Describe>(streaming: bool) -> CommandTypes {
+    CommandTypes { streaming, params: describer::<P>(), result: describer::<R>() }
 }
 
 /// Wraps an untyped synchronous handler: its `Value` result is serialized

@@ -11,18 +11,18 @@ use std::time::Duration;
 
 use common::{err, ok, Client};
 use qrustbridge::serde_json::{self, json, Value};
-use qrustbridge::{ClientHandle, Context, Error, Responder, Server, Transport};
+use qrustbridge::{ClientHandle, Context, Describe, Error, Responder, Server, Transport};
 use serde::{Deserialize, Serialize};
 
 /// Declared in non-alphabetical order on purpose.
-#[derive(Serialize)]
+#[derive(Serialize, Describe)]
 struct Reading {
     zone: &'static str,
     celsius: f64,
     at: u32,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Describe)]
 struct Path {
     path: String,
 }
@@ -116,7 +116,7 @@ fn typed_results_and_chunks_keep_struct_field_order() {
 
 const DROPPED: &str = "no reply: the handler dropped its Responder without answering";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Describe)]
 struct Add {
     a: i64,
     b: i64,

@@ -9,22 +9,22 @@ use std::time::Duration;
 
 use common::{err, ok, Client};
 use qrustbridge::serde_json::{json, Value};
-use qrustbridge::{Context, Server, DEFAULT_MAX_BLOCKING_THREADS};
+use qrustbridge::{Context, Describe, Server, DEFAULT_MAX_BLOCKING_THREADS};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Describe)]
 struct AddParams {
     a: i64,
     b: i64,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Describe)]
 #[serde(default)]
 struct Opts {
     verbose: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Describe)]
 struct Sum {
     sum: i64,
 }
@@ -69,10 +69,12 @@ fn test_server() -> Server {
 
 #[test]
 fn ready_event_comes_first_with_configured_name_and_data() {
+    // The crate adds the description's hash as "schema" to the data.
+    let schema = test_server().description()["schema"].clone();
     let mut c = Client::start(test_server().ready_event("hello").ready_data(json!({"version": "9"})));
-    assert_eq!(c.recv(), json!({"event": "hello", "data": {"version": "9"}}));
+    assert_eq!(c.recv(), json!({"event": "hello", "data": {"version": "9", "schema": schema}}));
     let mut c2 = Client::start(test_server());
-    assert_eq!(c2.recv(), json!({"event": "ready", "data": {}}));
+    assert_eq!(c2.recv(), json!({"event": "ready", "data": {"schema": schema}}));
     c.finish();
     c2.finish();
 }
@@ -340,7 +342,7 @@ fn end_of_input_cancels_requests_that_outlive_the_shutdown_timeout() {
     assert!(took < Duration::from_secs(20), "took {:?}", took);
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Describe)]
 struct Upto {
     n: u32,
 }

@@ -1,0 +1,3 @@
+fn main() {
+    println!("{}", this_name_is_not_defined_anywhere);
+}
