@@ -22,6 +22,18 @@ void BridgeLog::log(QtMsgType level, const QString &message, const QJsonObject &
         deliver(entry);
         return;
     }
+    append(std::move(entry));
+}
+
+void BridgeLog::queue(QtMsgType level, const QString &message, const QJsonObject &data)
+{
+    if (!m_logger && !lcQRustBridge().isEnabled(level))
+        return;
+    append(Entry{level, message, data});
+}
+
+void BridgeLog::append(Entry &&entry)
+{
     bool first = false;
     {
         std::lock_guard<std::mutex> lock(m_mutex);

@@ -28,6 +28,10 @@ public:
     void log(QtMsgType level, const QString &message, const QJsonObject &data = {});
     void debug(const QString &message, const QJsonObject &data = {}) { log(QtDebugMsg, message, data); }
     void warning(const QString &message, const QJsonObject &data = {}) { log(QtWarningMsg, message, data); }
+    // Like log(), but never delivered before the caller returns, even on the
+    // bridge's thread: for code that must not run the user's logger (which
+    // may delete the bridge) in the middle of its own work.
+    void queue(QtMsgType level, const QString &message, const QJsonObject &data = {});
 
 private:
     struct Entry
@@ -38,6 +42,7 @@ private:
     };
     void deliver(const Entry &entry) const;
     void deliverQueued();
+    void append(Entry &&entry);
 
     const Logger m_logger;
     QObject *const m_owner;

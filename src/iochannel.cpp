@@ -98,6 +98,22 @@ bool IoChannel::takeInbound(std::vector<InboundMessage> &out)
     return claimWake(m_commandWakePending);
 }
 
+bool IoChannel::inboundOverLimit() const
+{
+    Lock lock(m_mutex);
+    return m_resumeReadingOnTake;
+}
+
+void IoChannel::reopen()
+{
+    Lock lock(m_mutex);
+    m_shutDown = false;
+    m_commands.clear();
+    m_commandWakePending = false;
+    m_outboundWakePending = false;
+    m_resumeReadingOnTake = false;
+}
+
 void IoChannel::markShutDown()
 {
     Lock lock(m_mutex);

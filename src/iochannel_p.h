@@ -62,12 +62,17 @@ public:
     // Returns true if the I/O thread must be woken: it had stopped reading,
     // and the queue it stopped for is gone (so the low-water mark is empty).
     [[nodiscard]] bool takeInbound(std::vector<InboundMessage> &out);
+    // I/O side: a push went over a limit and the bridge has not taken the
+    // queue since (so a ResumeReading command is still to come).
+    bool inboundOverLimit() const;
 
     // I/O thread, last touch of anything shared: after this the bridge's
     // thread may destroy the channel and everything the I/O thread was given.
     void markShutDown();
     // Bridge thread: blocks until markShutDown().
     void waitUntilShutDown();
+    // Bridge thread, before a new worker takes over a shut-down channel.
+    void reopen();
 
 private:
     mutable std::mutex m_mutex;

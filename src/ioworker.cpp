@@ -1,6 +1,7 @@
 #include "ioworker_p.h"
 
 #include "bridgelog_p.h"
+#include "bulkdecoder_p.h"
 #include "logging_p.h"
 #include "messagecodec_p.h"
 #include "protocoltrace_p.h"
@@ -12,9 +13,10 @@
 
 #include <QtCore/QThread>
 
-IoWorker::IoWorker(IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker,
-                   BridgeLog *log)
-    : m_channel(channel)
+IoWorker::IoWorker(Placement placement, IoChannel *channel, const QRustBridgeOptions &options,
+                   ThreadWaker *bridgeWaker, BridgeLog *log)
+    : m_placement(placement)
+    , m_channel(channel)
     , m_bridgeWaker(bridgeWaker)
     , m_log(log)
     , m_waker([this] { processChannel(); }, this)
@@ -24,7 +26,10 @@ IoWorker::IoWorker(IoChannel *channel, const QRustBridgeOptions &options, Thread
     m_channel->setInboundLimits(qMax<qint64>(options.inboundHighWaterMark, 0), inboundCountLimit);
 }
 
-IoWorker::~IoWorker() = default;
+IoWorker::~IoWorker()
+{
+    m_bulk.reset();  // joins its thread before the wakers it posts go
+}
 
 void IoWorker::wake()
 {
@@ -35,6 +40,7 @@ void IoWorker::processChannel()
 {
     if (!m_channel)
         return;  // a wake-up that arrived after shutdown()
+    checkBulkProgress();
     for (const IoCommand &command : m_channel->takeCommands()) {
         switch (command.kind) {
         case IoCommand::Kind::OpenTransport:
@@ -59,7 +65,9 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
     dropTransport();
     m_scanner.clear();
     m_generation = generation;
-    m_readingPaused = false;  // a new transport reads until the queue says otherwise
+    // A new transport reads until the queue says otherwise (the decoder's
+    // leftovers are of the old generation: the bridge drops them).
+    m_readingPaused = m_pausedForQueue = m_pausedForBulk = false;
     m_transport = transport;
     transport->setParent(this);
 
@@ -118,15 +126,28 @@ void IoWorker::closeTransport()
 
 void IoWorker::shutdown()
 {
-    if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
-        stdio->terminateNow(destructionGraceMs);
-    dropTransport();
-    m_reports.clear();
-    m_channel->markShutDown();
-    m_channel = nullptr;
+    stopEverything();
     // The thread's exit runs the deferred delete, before QThread::wait() returns.
     deleteLater();
     thread()->quit();
+}
+
+void IoWorker::shutdownInPlace()
+{
+    Q_ASSERT(m_placement == Placement::BridgeThread);
+    if (m_channel)
+        stopEverything();
+}
+
+void IoWorker::stopEverything()
+{
+    if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
+        stdio->terminateNow(destructionGraceMs);
+    dropTransport();
+    m_bulk.reset();  // its thread pushes into the channel: stopped first
+    m_reports.clear();
+    m_channel->markShutDown();
+    m_channel = nullptr;
 }
 
 void IoWorker::dropTransport()
@@ -182,7 +203,7 @@ void IoWorker::flushWriteBuffer()
 {
     // A refused write means the transport is going away; its closed() fails the requests.
     if (!m_writeBuffer.isEmpty() && !m_transport->write(m_writeBuffer))
-        m_log->warning(QStringLiteral("the transport refused %1 bytes").arg(m_writeBuffer.size()));
+        m_log->queue(QtWarningMsg, QStringLiteral("the transport refused %1 bytes").arg(m_writeBuffer.size()));
     // A small batch was copied by the transport: keep the buffer's capacity
     // for the next one. A big one is shared with the transport (or would pin
     // its size here): let it go.
@@ -199,34 +220,90 @@ void IoWorker::onData(const QByteArray &data)
     const quint64 droppedBefore = m_scanner.droppedLineCount();
     m_scanner.push(data, m_lines);
     if (m_scanner.droppedLineCount() != droppedBefore) {
-        m_log->warning(QStringLiteral("dropped a line from the backend longer than maxPayloadSize (%1 bytes)")
-                           .arg(m_scanner.maxPayloadSize()),
-                       {{QStringLiteral("maxPayloadSize"), m_scanner.maxPayloadSize()}});
+        m_log->queue(QtWarningMsg,
+                     QStringLiteral("dropped a line from the backend longer than maxPayloadSize (%1 bytes)")
+                         .arg(m_scanner.maxPayloadSize()),
+                     {{QStringLiteral("maxPayloadSize"), m_scanner.maxPayloadSize()}});
     }
     qint64 lineBytes = 0;
+    qsizetype longest = 0;
     for (const QByteArray &line : m_lines) {
         if (m_trace)
             ProtocolTrace::received(line);
-        if (line.isEmpty() || line == "\r")
-            continue;
         lineBytes += line.size();
-        InboundMessage message;
-        QString problem;
-        if (MessageCodec::decode(line, message, problem)) {
-            report(std::move(message));
-        } else {
-            m_log->warning(QStringLiteral("skipping a line from the backend: %1 -- %2")
-                               .arg(problem, QString::fromUtf8(line.left(200))),
-                           {{QStringLiteral("problem"), problem}, {QStringLiteral("bytes"), line.size()}});
-        }
+        longest = qMax(longest, line.size());
     }
+    const bool tooMuchHere = m_placement == Placement::BridgeThread
+        && (lineBytes >= bulkReadBytes || longest >= bulkLineBytes);
+    if (tooMuchHere || bulkBusy())
+        decodeElsewhere(lineBytes);
+    else
+        decodeHere(lineBytes);
     m_lines.clear();
+}
+
+void IoWorker::decodeHere(qint64 lineBytes)
+{
+    for (const QByteArray &line : m_lines) {
+        InboundMessage message;
+        if (decodeLine(line, message, *m_log))
+            report(std::move(message));
+    }
     flushReports(lineBytes);
+}
+
+void IoWorker::decodeElsewhere(qint64 lineBytes)
+{
+    if (!m_bulk)
+        m_bulk = std::make_unique<BulkDecoder>(m_channel, m_bridgeWaker, &m_waker, m_log);
+    flushReports();  // what was decoded here goes first
+    m_bulk->pushLines(std::move(m_lines), m_generation);
+    m_lines = QByteArrayList();
+    if (lineBytes > 0 && m_bulk->queuedBytes() > bulkQueueLimit) {
+        m_pausedForBulk = true;
+        applyReadingPause();
+    }
+}
+
+bool IoWorker::decodeLine(const QByteArray &line, InboundMessage &message, BridgeLog &log)
+{
+    if (line.isEmpty() || line == "\r")
+        return false;
+    QString problem;
+    if (MessageCodec::decode(line, message, problem))
+        return true;
+    log.queue(QtWarningMsg,
+              QStringLiteral("skipping a line from the backend: %1 -- %2")
+                  .arg(problem, QString::fromUtf8(line.left(200))),
+              {{QStringLiteral("problem"), problem}, {QStringLiteral("bytes"), line.size()}});
+    return false;
+}
+
+bool IoWorker::bulkBusy() const
+{
+    return m_bulk && !m_bulk->isIdle();
+}
+
+void IoWorker::checkBulkProgress()
+{
+    if (!m_pausedForBulk || !m_bulk || m_bulk->queuedBytes() > bulkQueueLimit / 2)
+        return;
+    m_pausedForBulk = false;
+    // The decoder may have filled the bridge's queue: then reading waits for
+    // the ResumeReading that taking it brings.
+    if (m_channel->inboundOverLimit())
+        m_pausedForQueue = true;
+    applyReadingPause();
 }
 
 void IoWorker::report(InboundMessage &&message)
 {
     message.generation = m_generation;
+    if (bulkBusy()) {
+        flushReports();
+        m_bulk->pushMessage(std::move(message));  // behind the lines it is decoding
+        return;
+    }
     m_reports.push_back(std::move(message));
 }
 
@@ -237,28 +314,32 @@ void IoWorker::flushReports(qint64 lineBytes)
     const IoChannel::InboundPushResult pushed = m_channel->pushInbound(m_reports, lineBytes);
     if (pushed.wakeBridge)
         m_bridgeWaker->post();
-    if (pushed.overLimit && !m_readingPaused)
-        pauseReading();
+    if (pushed.overLimit && !m_pausedForQueue) {
+        m_pausedForQueue = true;
+        applyReadingPause();
+    }
 }
 
-void IoWorker::pauseReading()
+void IoWorker::applyReadingPause()
 {
-    // The bridge's thread is behind: leave the rest in the pipe or socket,
-    // so the backend waits instead of our memory growing.
-    m_readingPaused = true;
-    // Straight to the category, on this thread: a diagnostic, and a queued
-    // log entry would wait for the very thread that is behind.
-    qCDebug(lcQRustBridge) << "inbound queue above its limit: reading paused";
+    // Someone is behind: leave the rest in the pipe or socket, so the
+    // backend waits instead of our memory growing.
+    const bool pause = m_pausedForQueue || m_pausedForBulk;
+    if (pause == m_readingPaused)
+        return;
+    m_readingPaused = pause;
+    // Straight to the category: a diagnostic, and a queued log entry would
+    // wait for the very thread that may be behind.
+    if (pause)
+        qCDebug(lcQRustBridge) << "inbound queue above its limit: reading paused";
+    else
+        qCDebug(lcQRustBridge) << "inbound queue taken: reading resumed";
     if (m_transport)
-        m_transport->setReadingPaused(true);
+        m_transport->setReadingPaused(pause);
 }
 
 void IoWorker::resumeReading()
 {
-    if (!m_readingPaused)
-        return;  // paused a transport that is gone since
-    m_readingPaused = false;
-    qCDebug(lcQRustBridge) << "inbound queue taken: reading resumed";
-    if (m_transport)
-        m_transport->setReadingPaused(false);
+    m_pausedForQueue = false;
+    applyReadingPause();
 }

@@ -9,24 +9,46 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <memory>
+
 class BridgeLog;
+class BulkDecoder;
 class QRustTransport;
 struct QRustBridgeOptions;
 
-// Lives on the bridge's I/O thread: owns the transport, splits what it
-// reads into lines, decodes them, and serializes and writes requests.
-// Talks to the bridge only through IoChannel plus data-free wake-ups, and
-// is destroyed on its own thread: no member is ever touched by two threads.
+// Owns the transport, splits what it reads into lines, decodes them, and
+// serializes and writes requests. Talks to the bridge only through
+// IoChannel plus data-free wake-ups (posted even when both live on one
+// thread, so the bridge's code never runs inside the worker's).
+//
+// Where it runs (docs/architecture.md):
+// - OwnThread: on the bridge's I/O thread, destroyed there; no member is
+//   ever touched by two threads. For TLS (decryption) and custom transports.
+// - BridgeThread: on the bridge's thread, so a small reply costs one
+//   wake-up instead of two; long lines and bursts are decoded by a
+//   BulkDecoder thread, so the bridge's thread still never parses much.
 class IoWorker : public QObject
 {
     Q_OBJECT
 public:
-    // `bridgeWaker` lives on the bridge's thread; it is posted (from this
-    // thread) when the inbound queue went from idle to having work.
+    enum class Placement { OwnThread, BridgeThread };
+
+    // `bridgeWaker` lives on the bridge's thread; it is posted when the
+    // inbound queue went from idle to having work.
     // Reads maxPayloadSize, inboundHighWaterMark and traceMessages from `options`.
-    // `log` (thread-safe) is the bridge's: what this thread has to say goes there.
-    IoWorker(IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker, BridgeLog *log);
+    // `log` (thread-safe) is the bridge's: what the worker has to say goes there.
+    IoWorker(Placement placement, IoChannel *channel, const QRustBridgeOptions &options, ThreadWaker *bridgeWaker,
+             BridgeLog *log);
     ~IoWorker() override;
+
+    Placement placement() const { return m_placement; }
+
+    // BridgeThread placement, bridge destruction: what the Shutdown command
+    // does on the I/O thread, done here and now; the caller deletes the worker.
+    void shutdownInPlace();
+
+    // One line from the backend: false (and a warning in `log`) if it is not a message.
+    static bool decodeLine(const QByteArray &line, InboundMessage &message, BridgeLog &log);
 
     // Any thread: call after IoChannel::pushOutbound()/pushCommand() said so.
     void wake();
@@ -47,6 +69,13 @@ public:
     // a short event, so this keeps a queue of tiny ones near 10 MiB.
     static constexpr std::size_t inboundCountLimit = 64 * 1024;
 
+    // BridgeThread placement: a line this long, or a read whose complete
+    // lines add up to this much, is decoded by the BulkDecoder.
+    static constexpr qsizetype bulkLineBytes = 64 * 1024;
+    static constexpr qint64 bulkReadBytes = 16 * 1024;
+    // Reading pauses while more than this waits for the BulkDecoder.
+    static constexpr qint64 bulkQueueLimit = 4 * 1024 * 1024;
+
 private:
     // Runs what IoChannel holds: commands first, then writes.
     void processChannel();
@@ -56,15 +85,24 @@ private:
     // Bridge destruction: stops the transport, tells the bridge's thread it
     // may go on, then deletes this worker and ends the thread.
     void shutdown();
+    // Stops the transport and the decoder; the channel is not touched after.
+    void stopEverything();
+    // Decodes `m_lines` here, or hands them to the BulkDecoder.
+    void decodeHere(qint64 lineBytes);
+    void decodeElsewhere(qint64 lineBytes);
+    // Whether new reports must go through the BulkDecoder to keep their order.
+    bool bulkBusy() const;
+    void checkBulkProgress();
+    void applyReadingPause();
     void onData(const QByteArray &data);
     void report(InboundMessage &&message);
     // `lineBytes`: the size of the lines the reports came from (flow control).
     void flushReports(qint64 lineBytes = 0);
-    void pauseReading();
     void resumeReading();
     void flushWriteBuffer();
     void dropTransport();
 
+    const Placement m_placement;
     IoChannel *m_channel;  // null once shut down
     ThreadWaker *m_bridgeWaker;
     BridgeLog *m_log;
@@ -72,11 +110,14 @@ private:
     QRustLineScanner m_scanner;
     QPointer<QRustTransport> m_transport;
     quint64 m_generation = 0;
-    bool m_readingPaused = false;  // the current transport was asked to stop reading
+    bool m_pausedForQueue = false;  // the bridge's thread is behind
+    bool m_pausedForBulk = false;   // the BulkDecoder is behind
+    bool m_readingPaused = false;   // what the current transport was last told
     const bool m_trace;            // ProtocolTrace, fixed for the worker's life
     std::vector<InboundMessage> m_reports;
     std::vector<OutboundRequest> m_batch;
     QByteArray m_writeBuffer;
     JsonWriter m_jsonWriter;  // keeps its string sink between requests
     QByteArrayList m_lines;
+    std::unique_ptr<BulkDecoder> m_bulk;  // BridgeThread placement, made on first need; last: posts m_waker
 };

@@ -50,10 +50,8 @@ QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions 
     // A child of q: it follows the bridge to another thread and, gone with
     // it, takes any wake-up still queued for it along.
     inboundWaker = new ThreadWaker([this] { drainInbound(); }, q);
-    worker = new IoWorker(&channel, options, inboundWaker, &log);
-    worker->moveToThread(&ioThread);
     ioThread.setObjectName(QStringLiteral("QRustBridge I/O"));
-    ioThread.start();
+    // The worker is made by the first connection, which says where it runs.
 }
 
 QRustBridgePrivate::~QRustBridgePrivate() = default;
@@ -72,12 +70,43 @@ void QRustBridgePrivate::shutdownForDestruction()
         finishStart(false);
     }
     replies.connectionLost(gone);
-    // The worker deletes itself and ends the thread; the channel handshake
-    // is what orders its last touches before our destruction of the rest.
-    postCommand({IoCommand::Kind::Shutdown});
-    channel.waitUntilShutDown();
-    ioThread.wait();
+    destroyWorker();
+}
+
+void QRustBridgePrivate::destroyWorker()
+{
+    if (!worker)
+        return;
+    if (worker->placement() == IoWorker::Placement::BridgeThread) {
+        worker->shutdownInPlace();
+        delete worker;
+    } else {
+        // The worker deletes itself and ends the thread; the channel handshake
+        // is what orders its last touches before our destruction of the rest.
+        postCommand({IoCommand::Kind::Shutdown});
+        channel.waitUntilShutDown();
+        ioThread.wait();
+    }
     worker = nullptr;
+}
+
+void QRustBridgePrivate::ensureWorker(IoWorker::Placement placement)
+{
+    if (worker && worker->placement() == placement)
+        return;
+    if (worker) {
+        // Another kind of connection than the last one: only between
+        // connections, so the old worker holds no transport.
+        destroyWorker();
+        channel.reopen();
+    }
+    worker = new IoWorker(placement, &channel, options, inboundWaker, &log);
+    if (placement == IoWorker::Placement::OwnThread) {
+        worker->moveToThread(&ioThread);
+        ioThread.start();
+    } else {
+        worker->setParent(q);
+    }
 }
 
 void QRustBridgePrivate::postCommand(const IoCommand &command)
@@ -170,7 +199,10 @@ QFuture<bool> QRustBridgePrivate::start(TransportFactory factory, QRustTransport
 void QRustBridgePrivate::openTransport(QRustTransport *transport)
 {
     ++generation;
-    transport->moveToThread(&ioThread);
+    const bool ownThread = transportFactory.needsOwnThread;
+    ensureWorker(ownThread ? IoWorker::Placement::OwnThread : IoWorker::Placement::BridgeThread);
+    if (ownThread)
+        transport->moveToThread(&ioThread);
     postCommand({IoCommand::Kind::OpenTransport, transport, generation});
 }
 
@@ -209,7 +241,14 @@ void QRustBridgePrivate::stop()
 quint64 QRustBridgePrivate::enqueue(const QString &method, const QJsonValue &params)
 {
     const quint64 id = nextId++;
-    if (channel.pushOutbound(OutboundRequest{id, method, params}))
+    if (!channel.pushOutbound(OutboundRequest{id, method, params}))
+        return id;  // the worker is already due to write
+    // On this thread the worker writes at once (into the transport's buffer:
+    // the system call comes from the event loop), saving a posted wake-up
+    // per request. A burst still goes out in few writes.
+    if (worker->placement() == IoWorker::Placement::BridgeThread)
+        worker->writePending();
+    else
         worker->wake();
     return id;
 }

@@ -8,6 +8,7 @@
 #include "canceldetector_p.h"
 #include "deadlinequeue_p.h"
 #include "iochannel_p.h"
+#include "ioworker_p.h"
 #include "reconnectbackoff_p.h"
 #include "replyrouter_p.h"
 #include "transportfactory_p.h"
@@ -22,7 +23,6 @@
 #include <memory>
 #include <optional>
 
-class IoWorker;
 class ThreadWaker;
 
 // The bridge's state on its own thread: life cycle, pending requests,
@@ -39,6 +39,9 @@ public:
     void postCommand(const IoCommand &command);
     void stop();
     void shutdownForDestruction();
+    // Makes the worker for a connection that needs `placement`, replacing one of the other kind.
+    void ensureWorker(IoWorker::Placement placement);
+    void destroyWorker();
 
     quint64 enqueue(const QString &method, const QJsonValue &params);
     QFuture<QJsonValue> sendCommand(const QString &method, const QJsonValue &params);
@@ -85,7 +88,10 @@ public:
 
     QThread ioThread;
     IoChannel channel;
-    IoWorker *worker = nullptr;       // lives on ioThread, deletes itself there
+    // Made by the first connection. OwnThread: lives on ioThread, deletes
+    // itself there. BridgeThread: a child of q (so it follows the bridge to
+    // another thread), deleted by destroyWorker().
+    IoWorker *worker = nullptr;
     ThreadWaker *inboundWaker = nullptr;  // child of q: runs drainInbound()
     // An emptied batch vector, handed back to the I/O thread with its capacity.
     std::vector<InboundMessage> spareInbound;

@@ -76,6 +76,7 @@ TransportFactory TransportFactory::tcp(const QString &host, quint16 port, const 
     factory.create = [host, port, tcpOptions](QRustBridgeError &) -> QRustTransport * {
         return new QRustTcpTransport(host, port, tcpOptions);
     };
+    factory.needsOwnThread = tcpOptions.useTls;
     if (tcpOptions.autoReconnect)
         factory.reconnectPolicy = tcpOptions;
     return factory;
@@ -83,5 +84,7 @@ TransportFactory TransportFactory::tcp(const QString &host, quint16 port, const 
 
 TransportFactory TransportFactory::custom()
 {
-    return TransportFactory();
+    TransportFactory factory;
+    factory.needsOwnThread = true;
+    return factory;
 }

@@ -24,6 +24,10 @@ struct TransportFactory
     // A process exits (exited(), ProcessExited); a connection disconnects
     // (disconnected(), Disconnected).
     bool isProcess = false;
+    // TLS (decrypting a big reply would stall the bridge's thread) and
+    // custom transports (whose code we do not know) run on an I/O thread;
+    // pipes and plain sockets on the bridge's thread (docs/architecture.md).
+    bool needsOwnThread = false;
     // Set for socket and TCP connections: a lost one may be retried with this policy.
     std::optional<QRustSocketOptions> reconnectPolicy;
 
