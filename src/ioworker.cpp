@@ -40,6 +40,7 @@ void IoWorker::processChannel()
 {
     if (!m_channel)
         return;  // a wake-up that arrived after shutdown()
+    const EntryScope entry(this);
     checkBulkProgress();
     for (const IoCommand &command : m_channel->takeCommands()) {
         switch (command.kind) {
@@ -72,8 +73,12 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
     transport->setParent(this);
 
     connect(transport, &QRustTransport::dataReceived, this, &IoWorker::onData);
-    connect(transport, &QRustTransport::bytesWritten, this, &IoWorker::writePending);
+    connect(transport, &QRustTransport::bytesWritten, this, [this] {
+        const EntryScope entry(this);
+        writePending();
+    });
     connect(transport, &QRustTransport::opened, this, [this] {
+        const EntryScope entry(this);
         InboundMessage message;
         message.kind = InboundMessage::Kind::Opened;
         if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
@@ -83,6 +88,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
         writePending();
     });
     connect(transport, &QRustTransport::openFailed, this, [this](const QRustBridgeError &error) {
+        const EntryScope entry(this);
         InboundMessage message;
         message.kind = InboundMessage::Kind::OpenFailed;
         message.setError(error);
@@ -90,6 +96,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
         flushReports();
     });
     connect(transport, &QRustTransport::closed, this, [this](const QRustBridgeError &reason) {
+        const EntryScope entry(this);
         if (m_channel)
             m_channel->clearOutbound();
         InboundMessage message;
@@ -100,6 +107,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
     });
     if (auto *stdio = qobject_cast<QRustStdioTransport *>(transport)) {
         connect(stdio, &QRustStdioTransport::standardErrorLine, this, [this](const QString &line) {
+            const EntryScope entry(this);
             InboundMessage message;
             message.kind = InboundMessage::Kind::StderrLine;
             message.text = line;
@@ -108,6 +116,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
         });
         connect(stdio, &QRustStdioTransport::processFinished, this,
                 [this](int exitCode, QProcess::ExitStatus status) {
+                    const EntryScope entry(this);
                     InboundMessage message;
                     message.kind = InboundMessage::Kind::ProcessFinished;
                     message.pidOrExitCode = exitCode;
@@ -126,28 +135,44 @@ void IoWorker::closeTransport()
 
 void IoWorker::shutdown()
 {
-    stopEverything();
+    stopEverything(false);
     // The thread's exit runs the deferred delete, before QThread::wait() returns.
     deleteLater();
     thread()->quit();
 }
 
-void IoWorker::shutdownInPlace()
+bool IoWorker::shutdownInPlace()
 {
     Q_ASSERT(m_placement == Placement::BridgeThread);
+    const bool onStack = m_delivering > 0 || m_entryDepth > 0;
     if (m_channel)
-        stopEverything();
+        stopEverything(onStack);
+    if (!onStack)
+        return true;
+    // We are being destroyed from inside our own delivery (application code
+    // deleted the bridge): the transport and this worker are still on the
+    // stack, so they go once it unwinds.
+    setParent(nullptr);
+    deleteLater();
+    return false;
 }
 
-void IoWorker::stopEverything()
+void IoWorker::stopEverything(bool keepObjects)
 {
+    // From here on nothing reaches the channel or the bridge: what the
+    // dying transport still reports (its exit, say) is dropped.
+    IoChannel *const channel = m_channel;
+    m_channel = nullptr;
+    m_bridgeDue = false;
     if (auto *stdio = qobject_cast<QRustStdioTransport *>(m_transport.data()))
         stdio->terminateNow(destructionGraceMs);
-    dropTransport();
+    if (keepObjects && m_transport)
+        m_transport->disconnect(this);  // deleted with us, later
+    else
+        dropTransport();
     m_bulk.reset();  // its thread pushes into the channel: stopped first
     m_reports.clear();
-    m_channel->markShutDown();
-    m_channel = nullptr;
+    channel->markShutDown();
 }
 
 void IoWorker::dropTransport()
@@ -157,6 +182,13 @@ void IoWorker::dropTransport()
     m_transport->disconnect(this);
     delete m_transport.data();
     m_transport.clear();
+}
+
+void IoWorker::writeFromBridge()
+{
+    ++m_bridgeCalls;
+    writePending();
+    --m_bridgeCalls;
 }
 
 void IoWorker::writePending()
@@ -216,6 +248,9 @@ void IoWorker::flushWriteBuffer()
 
 void IoWorker::onData(const QByteArray &data)
 {
+    if (!m_channel)
+        return;  // shut down while the transport was still delivering
+    const EntryScope entry(this);
     m_lines.clear();
     const quint64 droppedBefore = m_scanner.droppedLineCount();
     m_scanner.push(data, m_lines);
@@ -312,12 +347,46 @@ void IoWorker::flushReports(qint64 lineBytes)
     if (m_reports.empty() || !m_channel)
         return;
     const IoChannel::InboundPushResult pushed = m_channel->pushInbound(m_reports, lineBytes);
-    if (pushed.wakeBridge)
-        m_bridgeWaker->post();
+    if (pushed.wakeBridge) {
+        if (m_placement == Placement::BridgeThread && m_entryDepth > 0)
+            m_bridgeDue = true;  // handed over when the entry ends
+        else
+            m_bridgeWaker->post();
+    }
     if (pushed.overLimit && !m_pausedForQueue) {
         m_pausedForQueue = true;
         applyReadingPause();
     }
+}
+
+IoWorker::EntryScope::EntryScope(IoWorker *worker)
+    : m_worker(worker)
+{
+    ++m_worker->m_entryDepth;
+}
+
+IoWorker::EntryScope::~EntryScope()
+{
+    if (--m_worker->m_entryDepth == 0)
+        m_worker->deliverDue();
+}
+
+void IoWorker::deliverDue()
+{
+    if (!m_bridgeDue)
+        return;
+    m_bridgeDue = false;
+    if (!m_channel)
+        return;  // shut down meanwhile: the bridge is gone
+    // The bridge called in (sendCommand() writing): its caller must not see
+    // replies before that call returns.
+    if (m_bridgeCalls > 0) {
+        m_bridgeWaker->post();
+        return;
+    }
+    ++m_delivering;
+    m_bridgeWaker->fire();  // the bridge's drainInbound(): application code, which may destroy the bridge
+    --m_delivering;
 }
 
 void IoWorker::applyReadingPause()

@@ -44,8 +44,14 @@ public:
     Placement placement() const { return m_placement; }
 
     // BridgeThread placement, bridge destruction: what the Shutdown command
-    // does on the I/O thread, done here and now; the caller deletes the worker.
-    void shutdownInPlace();
+    // does on the I/O thread, done here and now. Returns true if the caller
+    // may delete the worker now; false if it deletes itself later (the
+    // bridge was destroyed from inside the worker's own delivery).
+    [[nodiscard]] bool shutdownInPlace();
+
+    // BridgeThread placement: sendCommand() writes through this, at once.
+    // Replies it may run into are posted, never delivered inside the call.
+    void writeFromBridge();
 
     // One line from the backend: false (and a warning in `log`) if it is not a message.
     static bool decodeLine(const QByteArray &line, InboundMessage &message, BridgeLog &log);
@@ -86,7 +92,26 @@ private:
     // may go on, then deletes this worker and ends the thread.
     void shutdown();
     // Stops the transport and the decoder; the channel is not touched after.
-    void stopEverything();
+    // `keepObjects`: the transport is on the stack; leave its deletion to ours.
+    void stopEverything(bool keepObjects);
+    // BridgeThread placement: runs the bridge's delivery for what
+    // flushReports() queued during an entry, now that the entry ends.
+    void deliverDue();
+
+    // Marks a callback into the worker (from the transport or the event
+    // loop). Reports made inside go to the bridge when the outermost one
+    // ends, with no posted wake-up in between: one wake-up per reply in all.
+    class EntryScope
+    {
+    public:
+        explicit EntryScope(IoWorker *worker);
+        ~EntryScope();
+        EntryScope(const EntryScope &) = delete;
+        EntryScope &operator=(const EntryScope &) = delete;
+
+    private:
+        IoWorker *const m_worker;
+    };
     // Decodes `m_lines` here, or hands them to the BulkDecoder.
     void decodeHere(qint64 lineBytes);
     void decodeElsewhere(qint64 lineBytes);
@@ -113,6 +138,10 @@ private:
     bool m_pausedForQueue = false;  // the bridge's thread is behind
     bool m_pausedForBulk = false;   // the BulkDecoder is behind
     bool m_readingPaused = false;   // what the current transport was last told
+    bool m_bridgeDue = false;       // reports pushed during this entry, bridge not told yet
+    int m_entryDepth = 0;           // EntryScopes on the stack
+    int m_bridgeCalls = 0;          // writeFromBridge() on the stack
+    int m_delivering = 0;           // the bridge's delivery on the stack
     const bool m_trace;            // ProtocolTrace, fixed for the worker's life
     std::vector<InboundMessage> m_reports;
     std::vector<OutboundRequest> m_batch;

@@ -78,8 +78,8 @@ void QRustBridgePrivate::destroyWorker()
     if (!worker)
         return;
     if (worker->placement() == IoWorker::Placement::BridgeThread) {
-        worker->shutdownInPlace();
-        delete worker;
+        if (worker->shutdownInPlace())
+            delete worker;
     } else {
         // The worker deletes itself and ends the thread; the channel handshake
         // is what orders its last touches before our destruction of the rest.
@@ -247,7 +247,7 @@ quint64 QRustBridgePrivate::enqueue(const QString &method, const QJsonValue &par
     // the system call comes from the event loop), saving a posted wake-up
     // per request. A burst still goes out in few writes.
     if (worker->placement() == IoWorker::Placement::BridgeThread)
-        worker->writePending();
+        worker->writeFromBridge();
     else
         worker->wake();
     return id;
