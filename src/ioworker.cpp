@@ -1,7 +1,7 @@
 #include "ioworker_p.h"
 
 #include "bridgelog_p.h"
-#include "bulkdecoder_p.h"
+#include "bulkcodec_p.h"
 #include "logging_p.h"
 #include "messagecodec_p.h"
 #include "protocoltrace_p.h"
@@ -41,6 +41,7 @@ void IoWorker::processChannel()
     if (!m_channel)
         return;  // a wake-up that arrived after shutdown()
     const EntryScope entry(this);
+    writeEncodedRequests();
     checkBulkProgress();
     for (const IoCommand &command : m_channel->takeCommands()) {
         switch (command.kind) {
@@ -69,6 +70,9 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
     // A new transport reads until the queue says otherwise (the decoder's
     // leftovers are of the old generation: the bridge drops them).
     m_readingPaused = m_pausedForQueue = m_pausedForBulk = false;
+    m_encodingElsewhere = false;
+    m_batch.clear();  // unsent requests of the old transport fail with it
+    m_nextInBatch = 0;
     m_transport = transport;
     transport->setParent(this);
 
@@ -197,38 +201,82 @@ void IoWorker::writePending()
         return;
     // Batching many small requests into one write() is what makes pipelining fast.
     constexpr std::size_t batchSize = 256;
-    constexpr qsizetype writeChunkBytes = 256 * 1024;
-    const qint64 maxPayload = m_scanner.maxPayloadSize();
-    while (m_transport && m_transport->bytesToWrite() < writeHighWaterMark) {
-        m_batch.clear();
-        m_channel->takeOutbound(m_batch, batchSize);
-        if (m_batch.empty())
-            break;
-        for (const OutboundRequest &request : m_batch) {
-            const qsizetype before = m_writeBuffer.size();
-            MessageCodec::appendRequest(m_writeBuffer, request, m_jsonWriter);
-            // The newline is framing, not payload.
-            if (m_writeBuffer.size() - before - 1 > maxPayload) {
-                m_writeBuffer.truncate(before);
-                InboundMessage failure;
-                failure.kind = InboundMessage::Kind::RequestFailed;
-                failure.id = request.id;
-                failure.setError(QRustBridgeError(
-                    QRustBridgeError::Code::PayloadTooLarge,
-                    QRustBridgeTr::tr("the request is larger than maxPayloadSize (%1 bytes); nothing was sent")
-                        .arg(maxPayload),
-                    request.method, MessageCodec::requestIdString(request.id)));
-                report(std::move(failure));
-                continue;
-            }
-            if (m_trace)
-                ProtocolTrace::sent(QByteArrayView(m_writeBuffer).sliced(before, m_writeBuffer.size() - before - 1));
-            if (m_writeBuffer.size() >= writeChunkBytes)
-                flushWriteBuffer();
+    while (!m_encodingElsewhere && m_transport && m_transport->bytesToWrite() < writeHighWaterMark) {
+        if (m_nextInBatch == m_batch.size()) {
+            m_batch.clear();
+            m_nextInBatch = 0;
+            m_channel->takeOutbound(m_batch, batchSize);
+            if (m_batch.empty())
+                break;
         }
+        while (m_nextInBatch < m_batch.size() && !m_encodingElsewhere)
+            writeRequest(m_batch[m_nextInBatch++]);
         flushWriteBuffer();
     }
     flushReports();
+}
+
+void IoWorker::writeRequest(OutboundRequest &request)
+{
+    if (m_placement == Placement::BridgeThread && m_sizeProbe.exceeds(request.params, bulkRequestBytes)) {
+        // Serialized by the BulkCodec; the requests after it wait for it.
+        flushWriteBuffer();
+        bulkCodec().pushEncode(std::move(request), m_generation);
+        m_encodingElsewhere = true;
+        return;
+    }
+    constexpr qsizetype writeChunkBytes = 256 * 1024;
+    const qsizetype before = m_writeBuffer.size();
+    MessageCodec::appendRequest(m_writeBuffer, request, m_jsonWriter);
+    if (!checkRequestSize(m_writeBuffer.size() - before, request.id, request.method)) {
+        m_writeBuffer.truncate(before);
+        return;
+    }
+    if (m_trace)
+        ProtocolTrace::sent(QByteArrayView(m_writeBuffer).sliced(before, m_writeBuffer.size() - before - 1));
+    if (m_writeBuffer.size() >= writeChunkBytes)
+        flushWriteBuffer();
+}
+
+bool IoWorker::checkRequestSize(qsizetype lineBytes, quint64 id, const QString &method)
+{
+    // The newline is framing, not payload.
+    const qint64 maxPayload = m_scanner.maxPayloadSize();
+    if (lineBytes - 1 <= maxPayload)
+        return true;
+    InboundMessage failure;
+    failure.kind = InboundMessage::Kind::RequestFailed;
+    failure.id = id;
+    failure.setError(QRustBridgeError(
+        QRustBridgeError::Code::PayloadTooLarge,
+        QRustBridgeTr::tr("the request is larger than maxPayloadSize (%1 bytes); nothing was sent").arg(maxPayload),
+        method, MessageCodec::requestIdString(id)));
+    report(std::move(failure));
+    return false;
+}
+
+void IoWorker::writeEncodedRequests()
+{
+    BulkCodec::EncodedRequest encoded;
+    while (m_bulk && m_bulk->takeEncoded(encoded)) {
+        if (encoded.generation != m_generation || !m_transport)
+            continue;  // for a transport that is gone
+        m_encodingElsewhere = false;
+        if (!checkRequestSize(encoded.line.size(), encoded.id, encoded.method))
+            continue;
+        if (m_trace)
+            ProtocolTrace::sent(QByteArrayView(encoded.line).chopped(1));
+        flushWriteBuffer();
+        m_writeBuffer = std::move(encoded.line);  // shared with the transport, not copied
+        flushWriteBuffer();
+    }
+}
+
+BulkCodec &IoWorker::bulkCodec()
+{
+    if (!m_bulk)
+        m_bulk = std::make_unique<BulkCodec>(m_channel, m_bridgeWaker, &m_waker, m_log);
+    return *m_bulk;
 }
 
 void IoWorker::flushWriteBuffer()
@@ -289,10 +337,8 @@ void IoWorker::decodeHere(qint64 lineBytes)
 
 void IoWorker::decodeElsewhere(qint64 lineBytes)
 {
-    if (!m_bulk)
-        m_bulk = std::make_unique<BulkDecoder>(m_channel, m_bridgeWaker, &m_waker, m_log);
     flushReports();  // what was decoded here goes first
-    m_bulk->pushLines(std::move(m_lines), m_generation);
+    bulkCodec().pushLines(std::move(m_lines), m_generation);
     m_lines = QByteArrayList();
     if (lineBytes > 0 && m_bulk->queuedBytes() > bulkQueueLimit) {
         m_pausedForBulk = true;

@@ -2,6 +2,7 @@
 
 #include "iochannel_p.h"
 #include "jsonwriter_p.h"
+#include "requestsizeprobe_p.h"
 #include "threadwaker_p.h"
 
 #include <QRustBridge/qrustlinescanner.h>
@@ -12,7 +13,7 @@
 #include <memory>
 
 class BridgeLog;
-class BulkDecoder;
+class BulkCodec;
 class QRustTransport;
 struct QRustBridgeOptions;
 
@@ -26,7 +27,7 @@ struct QRustBridgeOptions;
 //   ever touched by two threads. For TLS (decryption) and custom transports.
 // - BridgeThread: on the bridge's thread, so a small reply costs one
 //   wake-up instead of two; long lines and bursts are decoded by a
-//   BulkDecoder thread, so the bridge's thread still never parses much.
+//   BulkCodec thread, so the bridge's thread still never parses much.
 class IoWorker : public QObject
 {
     Q_OBJECT
@@ -76,11 +77,14 @@ public:
     static constexpr std::size_t inboundCountLimit = 64 * 1024;
 
     // BridgeThread placement: a line this long, or a read whose complete
-    // lines add up to this much, is decoded by the BulkDecoder.
+    // lines add up to this much, is decoded by the BulkCodec.
     static constexpr qsizetype bulkLineBytes = 64 * 1024;
     static constexpr qint64 bulkReadBytes = 16 * 1024;
-    // Reading pauses while more than this waits for the BulkDecoder.
+    // Reading pauses while more than this waits for the BulkCodec.
     static constexpr qint64 bulkQueueLimit = 4 * 1024 * 1024;
+    // BridgeThread placement: params that may serialize to more than this
+    // are serialized by the BulkCodec.
+    static constexpr qint64 bulkRequestBytes = 64 * 1024;
 
 private:
     // Runs what IoChannel holds: commands first, then writes.
@@ -112,10 +116,10 @@ private:
     private:
         IoWorker *const m_worker;
     };
-    // Decodes `m_lines` here, or hands them to the BulkDecoder.
+    // Decodes `m_lines` here, or hands them to the BulkCodec.
     void decodeHere(qint64 lineBytes);
     void decodeElsewhere(qint64 lineBytes);
-    // Whether new reports must go through the BulkDecoder to keep their order.
+    // Whether new reports must go through the BulkCodec to keep their order.
     bool bulkBusy() const;
     void checkBulkProgress();
     void applyReadingPause();
@@ -125,6 +129,12 @@ private:
     void flushReports(qint64 lineBytes = 0);
     void resumeReading();
     void flushWriteBuffer();
+    void writeRequest(OutboundRequest &request);
+    // Reports PayloadTooLarge and returns false if a request line is over maxPayloadSize.
+    bool checkRequestSize(qsizetype lineBytes, quint64 id, const QString &method);
+    // Writes what the BulkCodec serialized; the requests behind it may go on.
+    void writeEncodedRequests();
+    BulkCodec &bulkCodec();
     void dropTransport();
 
     const Placement m_placement;
@@ -136,7 +146,7 @@ private:
     QPointer<QRustTransport> m_transport;
     quint64 m_generation = 0;
     bool m_pausedForQueue = false;  // the bridge's thread is behind
-    bool m_pausedForBulk = false;   // the BulkDecoder is behind
+    bool m_pausedForBulk = false;   // the BulkCodec is behind
     bool m_readingPaused = false;   // what the current transport was last told
     bool m_bridgeDue = false;       // reports pushed during this entry, bridge not told yet
     int m_entryDepth = 0;           // EntryScopes on the stack
@@ -145,8 +155,11 @@ private:
     const bool m_trace;            // ProtocolTrace, fixed for the worker's life
     std::vector<InboundMessage> m_reports;
     std::vector<OutboundRequest> m_batch;
+    std::size_t m_nextInBatch = 0;  // requests before it are written (or being serialized elsewhere)
+    bool m_encodingElsewhere = false;
+    RequestSizeProbe m_sizeProbe;
     QByteArray m_writeBuffer;
     JsonWriter m_jsonWriter;  // keeps its string sink between requests
     QByteArrayList m_lines;
-    std::unique_ptr<BulkDecoder> m_bulk;  // BridgeThread placement, made on first need; last: posts m_waker
+    std::unique_ptr<BulkCodec> m_bulk;  // BridgeThread placement, made on first need; last: posts m_waker
 };

@@ -1,11 +1,12 @@
-#include "bulkdecoder_p.h"
+#include "bulkcodec_p.h"
 
 #include "bridgelog_p.h"
 #include "iochannel_p.h"
 #include "ioworker_p.h"
+#include "messagecodec_p.h"
 #include "threadwaker_p.h"
 
-BulkDecoder::BulkDecoder(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWaker *workerWaker, BridgeLog *log)
+BulkCodec::BulkCodec(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWaker *workerWaker, BridgeLog *log)
     : m_channel(channel)
     , m_bridgeWaker(bridgeWaker)
     , m_workerWaker(workerWaker)
@@ -14,7 +15,7 @@ BulkDecoder::BulkDecoder(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWak
 {
 }
 
-BulkDecoder::~BulkDecoder()
+BulkCodec::~BulkCodec()
 {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -24,26 +25,45 @@ BulkDecoder::~BulkDecoder()
     m_thread.join();
 }
 
-void BulkDecoder::pushLines(QByteArrayList &&lines, quint64 generation)
+void BulkCodec::pushLines(QByteArrayList &&lines, quint64 generation)
 {
     for (QByteArray &line : lines) {
         Item item;
         const qint64 bytes = line.size();
         item.line = std::move(line);
-        item.isLine = true;
+        item.kind = Item::Kind::Line;
         item.generation = generation;
         push(std::move(item), bytes);
     }
 }
 
-void BulkDecoder::pushMessage(InboundMessage &&message)
+void BulkCodec::pushMessage(InboundMessage &&message)
 {
     Item item;
     item.message = std::move(message);
     push(std::move(item), 0);
 }
 
-void BulkDecoder::push(Item &&item, qint64 bytes)
+void BulkCodec::pushEncode(OutboundRequest &&request, quint64 generation)
+{
+    Item item;
+    item.kind = Item::Kind::Encode;
+    item.request = std::move(request);
+    item.generation = generation;
+    push(std::move(item), 0);
+}
+
+bool BulkCodec::takeEncoded(EncodedRequest &out)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_encoded.empty())
+        return false;
+    out = std::move(m_encoded.front());
+    m_encoded.erase(m_encoded.begin());
+    return true;
+}
+
+void BulkCodec::push(Item &&item, qint64 bytes)
 {
     bool wasEmpty = false;
     {
@@ -56,19 +76,19 @@ void BulkDecoder::push(Item &&item, qint64 bytes)
         m_wake.notify_one();
 }
 
-bool BulkDecoder::isIdle() const
+bool BulkCodec::isIdle() const
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_queue.empty() && !m_working;
 }
 
-qint64 BulkDecoder::queuedBytes() const
+qint64 BulkCodec::queuedBytes() const
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_queuedBytes;
 }
 
-void BulkDecoder::run()
+void BulkCodec::run()
 {
     std::vector<Item> items;
     for (;;) {
@@ -98,13 +118,23 @@ void BulkDecoder::run()
     }
 }
 
-void BulkDecoder::process(std::vector<Item> &items)
+void BulkCodec::process(std::vector<Item> &items)
 {
     std::vector<InboundMessage> messages;
     messages.reserve(items.size());
     qint64 lineBytes = 0;
+    bool encoded = false;
     for (Item &item : items) {
-        if (!item.isLine) {
+        if (item.kind == Item::Kind::Encode) {
+            EncodedRequest request{item.request.id, item.request.method, QByteArray(), item.generation};
+            MessageCodec::appendRequest(request.line, item.request, m_jsonWriter);
+            item.request = OutboundRequest();  // the params may be big: gone before the next item
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_encoded.push_back(std::move(request));
+            encoded = true;
+            continue;
+        }
+        if (item.kind == Item::Kind::Message) {
             messages.push_back(std::move(item.message));
             continue;
         }
@@ -116,6 +146,8 @@ void BulkDecoder::process(std::vector<Item> &items)
         }
         item.line = QByteArray();  // free a long line before the next is decoded
     }
+    if (encoded)
+        m_workerWaker->post();  // its write waits for this, even if lines remain
     if (messages.empty())
         return;
     if (m_channel->pushInbound(messages, lineBytes).wakeBridge)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "jsonwriter_p.h"
 #include "messages_p.h"
 
 #include <QtCore/QByteArrayList>
@@ -13,28 +14,40 @@ class BridgeLog;
 class IoChannel;
 class ThreadWaker;
 
-// Decodes, on a thread of its own, what an IoWorker running on the bridge's
-// thread must not: long lines and bursts of many lines. That keeps the
-// bridge's thread free of big parsing while small replies skip a thread
-// hand-off.
+// Decodes and encodes, on a thread of its own, what an IoWorker running on
+// the bridge's thread must not: long lines, bursts of many lines, and big
+// requests. That keeps the bridge's thread free of big parsing while small
+// messages skip a thread hand-off.
 //
 // Order: everything pushed here reaches IoChannel in push order, and the
 // worker routes everything (its own reports too) through here while
 // isIdle() is false, so nothing overtakes. isIdle() turns true only after
 // the last results are in the channel.
-class BulkDecoder
+class BulkCodec
 {
 public:
     // `bridgeWaker` is posted when the channel wants the bridge woken,
     // `workerWaker` each time a batch is done (the worker may resume reading).
-    BulkDecoder(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWaker *workerWaker, BridgeLog *log);
+    BulkCodec(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWaker *workerWaker, BridgeLog *log);
     // Joins the thread; what is queued is dropped.
-    ~BulkDecoder();
-    BulkDecoder(const BulkDecoder &) = delete;
-    BulkDecoder &operator=(const BulkDecoder &) = delete;
+    ~BulkCodec();
+    BulkCodec(const BulkCodec &) = delete;
+    BulkCodec &operator=(const BulkCodec &) = delete;
 
     void pushLines(QByteArrayList &&lines, quint64 generation);
     void pushMessage(InboundMessage &&message);
+
+    // A request serialized here; the worker collects it with takeEncoded()
+    // after the worker waker fires, and writes it (requests after it wait).
+    struct EncodedRequest
+    {
+        quint64 id = 0;
+        QString method;
+        QByteArray line;  // with its newline
+        quint64 generation = 0;
+    };
+    void pushEncode(OutboundRequest &&request, quint64 generation);
+    bool takeEncoded(EncodedRequest &out);
     // Nothing queued and nothing being decoded: results are all in the channel.
     bool isIdle() const;
     // Line bytes waiting (not yet taken by the thread).
@@ -43,9 +56,11 @@ public:
 private:
     struct Item
     {
-        QByteArray line;          // decoded when `isLine`
-        InboundMessage message;   // passed through otherwise
-        bool isLine = false;
+        enum class Kind { Line, Message, Encode };
+        Kind kind = Kind::Message;
+        QByteArray line;          // Line: decoded
+        InboundMessage message;   // Message: passed through
+        OutboundRequest request;  // Encode: serialized
         quint64 generation = 0;
     };
     void run();
@@ -56,10 +71,12 @@ private:
     ThreadWaker *const m_bridgeWaker;
     ThreadWaker *const m_workerWaker;
     BridgeLog *const m_log;
+    JsonWriter m_jsonWriter;  // the thread's own
 
     mutable std::mutex m_mutex;  // std::mutex: ThreadSanitizer sees the hand-off
     std::condition_variable m_wake;
     std::vector<Item> m_queue;
+    std::vector<EncodedRequest> m_encoded;
     qint64 m_queuedBytes = 0;
     bool m_working = false;
     bool m_stopping = false;
