@@ -15,22 +15,25 @@ namespace {
 // allocator's mappings.
 constexpr qsizetype hugePageAdviceThreshold = 4 * 1024 * 1024;
 
-void adviseHugePages(char *begin, qsizetype length)
+void adviseHugePages(const QByteArray &buffer)
 {
 // Linux only; QRUSTBRIDGE_PORTABLE_FALLBACKS builds the plain path there.
 #if defined(Q_OS_LINUX) && defined(MADV_HUGEPAGE) && !defined(QRUSTBRIDGE_PORTABLE_FALLBACKS)
-    if (length < hugePageAdviceThreshold)
+    if (buffer.capacity() < hugePageAdviceThreshold)
         return;
     static const quintptr pageSize = quintptr(sysconf(_SC_PAGESIZE));
-    const quintptr first = (quintptr(begin) + pageSize - 1) & ~(pageSize - 1);
-    const quintptr last = (quintptr(begin) + quintptr(length)) & ~(pageSize - 1);
+    // The whole buffer, rounded out to whole pages: a big block is a mapping
+    // of its own, and advice on only part of it splits that mapping in two,
+    // after which glibc's realloc() can no longer move it with mremap() (the
+    // kernel refuses to remap across mappings) and copies it instead
+    // (docs/benchmarks.md, "Memory of a 50 MiB reply").
+    const quintptr first = quintptr(buffer.constData()) & ~(pageSize - 1);
+    const quintptr last = (quintptr(buffer.constData()) + quintptr(buffer.capacity()) + pageSize - 1) & ~(pageSize - 1);
     // Advice only: where the kernel has no huge pages (or THP is off), the
     // buffer simply keeps small ones.
-    if (last > first)
-        madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);
+    madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);
 #else
-    Q_UNUSED(begin);
-    Q_UNUSED(length);
+    Q_UNUSED(buffer);
 #endif
 }
 
@@ -47,5 +50,5 @@ void LargeBuffer::reserveForAppend(QByteArray &buffer, qsizetype extra)
     constexpr qsizetype largest = std::numeric_limits<qsizetype>::max() / 4;
     const qsizetype wanted = qMin(needed, largest);
     buffer.reserve(qMax(wanted + wanted / 4, qMin(buffer.capacity(), largest) * 2));
-    adviseHugePages(buffer.data() + size, buffer.capacity() - size);
+    adviseHugePages(buffer);
 }

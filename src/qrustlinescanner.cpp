@@ -2,6 +2,8 @@
 
 #include "largebuffer_p.h"
 
+#include <utility>
+
 QRustLineScanner::QRustLineScanner(qint64 maxPayloadSize)
     : m_maxPayloadSize(maxPayloadSize)
 {
@@ -17,7 +19,7 @@ QByteArrayList QRustLineScanner::push(const QByteArray &data)
 void QRustLineScanner::push(const QByteArray &data, QByteArrayList &lines)
 {
     // Each byte is looked at once: complete lines are cut straight out of
-    // `data`; only an unterminated tail is copied, into m_blocks.
+    // `data`; only an unterminated tail is copied, into m_partial.
     qsizetype start = 0;
     const qsizetype size = data.size();
     while (start < size) {
@@ -30,7 +32,7 @@ void QRustLineScanner::push(const QByteArray &data, QByteArrayList &lines)
                 m_discarding = false;
                 ++m_droppedLines;
             }
-        } else if (m_partialSize + pieceLength > m_maxPayloadSize) {
+        } else if (m_partial.size() + pieceLength > m_maxPayloadSize) {
             clearPartial();
             if (newline >= 0)
                 ++m_droppedLines;
@@ -38,7 +40,7 @@ void QRustLineScanner::push(const QByteArray &data, QByteArrayList &lines)
                 m_discarding = true;
         } else if (newline < 0) {
             appendPartial(data.constData() + start, pieceLength);
-        } else if (m_blocks.isEmpty()) {
+        } else if (m_partial.isEmpty()) {
             lines.append(data.mid(start, pieceLength));
         } else {
             lines.append(takeJoinedLine(data.constData() + start, pieceLength));
@@ -49,46 +51,34 @@ void QRustLineScanner::push(const QByteArray &data, QByteArrayList &lines)
     }
 }
 
-// A long line is kept in blocks that each grow the capacity geometrically
-// and are never reallocated (growing one buffer copies a 50 MiB line about
-// twice, into fresh pages), then joined once. Blocks come from LargeBuffer,
-// so big ones are filled through huge pages.
+// An incomplete line is kept in one buffer that becomes the line itself: no
+// join copy, so a 50 MiB line never needs twice its size. The buffer grows
+// geometrically through LargeBuffer (few reallocations, huge pages). A
+// reallocation of a big buffer is cheap: glibc moves an mmap'ed block with
+// mremap() instead of copying it. Separate blocks were measured worse
+// (docs/benchmarks.md, "Memory of a 50 MiB reply"): each freed block of up
+// to 32 MiB raises glibc's mmap threshold, so the next long line's blocks
+// come from the heap and stay resident after they are freed.
 void QRustLineScanner::appendPartial(const char *bytes, qsizetype length)
 {
-    while (length > 0) {
-        if (m_blocks.isEmpty() || m_blocks.constLast().size() == m_blocks.constLast().capacity()) {
-            QByteArray block;
-            LargeBuffer::reserveForAppend(block, qMax(length, m_partialSize));
-            m_blocks.append(std::move(block));
-        }
-        QByteArray &block = m_blocks.last();
-        const qsizetype taken = qMin(length, block.capacity() - block.size());
-        block.append(bytes, taken);
-        bytes += taken;
-        length -= taken;
-        m_partialSize += taken;
-    }
+    LargeBuffer::reserveForAppend(m_partial, length);
+    m_partial.append(bytes, length);
 }
 
 QByteArray QRustLineScanner::takeJoinedLine(const char *tail, qsizetype tailLength)
 {
-    QByteArray line;
-    if (m_blocks.size() == 1 && m_blocks.constFirst().capacity() - m_partialSize >= tailLength) {
-        line = std::move(m_blocks.first());
-    } else {
-        LargeBuffer::reserveForAppend(line, m_partialSize + tailLength);
-        for (const QByteArray &block : std::as_const(m_blocks))
-            line.append(block);
+    if (tailLength > 0) {
+        LargeBuffer::reserveForAppend(m_partial, tailLength);
+        m_partial.append(tail, tailLength);
     }
-    line.append(tail, tailLength);
-    clearPartial();
+    // Moved out, not copied: the scanner starts its next line in a fresh buffer.
+    QByteArray line = std::exchange(m_partial, QByteArray());
     return line;
 }
 
 void QRustLineScanner::clearPartial()
 {
-    m_blocks.clear();
-    m_partialSize = 0;
+    m_partial = QByteArray();
 }
 
 void QRustLineScanner::clear()
@@ -99,7 +89,7 @@ void QRustLineScanner::clear()
 
 qint64 QRustLineScanner::bufferedBytes() const
 {
-    return m_partialSize;
+    return m_partial.size();
 }
 
 qint64 QRustLineScanner::maxPayloadSize() const

@@ -41,8 +41,7 @@ private:
     QByteArray takeJoinedLine(const char *tail, qsizetype tailLength);
     void clearPartial();
 
-    QByteArrayList m_blocks;  // the incomplete line
-    qsizetype m_partialSize = 0;
+    QByteArray m_partial;  // the incomplete line; becomes the line when its newline comes
     qint64 m_maxPayloadSize;
     quint64 m_droppedLines = 0;
     bool m_discarding = false;

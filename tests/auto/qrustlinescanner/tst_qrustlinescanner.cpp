@@ -3,6 +3,9 @@
 #include <QRustBridge/qrustlinescanner.h>
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
+
+#include <cstring>
 #include <QtTest/QtTest>
 
 class tst_QRustLineScanner : public QObject
@@ -13,6 +16,7 @@ private Q_SLOTS:
     void splitsAtEveryByteOffset();
     void feedsOneByteAtATime();
     void keepsMultiMebibyteLines();
+    void longLineIsNeverHeldTwice();
     void joinsLongLinesByteForByte();
     void dropsOverLongLineAndRecovers();
     void overLongLineWithoutNewlineIsNeverHeld();
@@ -74,8 +78,73 @@ void tst_QRustLineScanner::keepsMultiMebibyteLines()
     QCOMPARE(lines.at(1), QByteArray("next"));
 }
 
-// A long line is held in several blocks and joined when its newline comes:
-// every byte must land in its place, whatever the sizes the reads had.
+#if defined(Q_OS_LINUX)
+namespace {
+// VmHWM of this process in KiB (the peak resident set), or -1.
+qint64 peakResidentKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+// Sets VmHWM back to the current resident set; false if the kernel refused.
+bool resetPeakResident()
+{
+    QFile clearRefs(QStringLiteral("/proc/self/clear_refs"));
+    return clearRefs.open(QIODevice::WriteOnly) && clearRefs.write("5") == 1 && clearRefs.flush();
+}
+} // namespace
+#endif
+
+// The incomplete line grows in one buffer that becomes the line: a 64 MiB
+// line costs about 64 MiB at its peak, not twice that (blocks plus the
+// joined copy). Measured with the peak resident set; the margin is for
+// heap memory that earlier tests freed and glibc kept (up to its 32 MiB
+// mmap threshold), which the line's first megabytes may reuse or not.
+void tst_QRustLineScanner::longLineIsNeverHeldTwice()
+{
+    constexpr qsizetype lineBytes = 64 << 20;
+    constexpr qsizetype readBytes = 65536;
+    QByteArray chunk(readBytes, Qt::Uninitialized);
+    for (qsizetype i = 0; i < readBytes; ++i)
+        chunk[i] = char('a' + i % 26);
+    QRustLineScanner scanner(lineBytes);
+#if defined(Q_OS_LINUX) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    // (Sanitizers replace the allocator: their realloc() always copies.)
+    const bool measured = resetPeakResident();
+    const qint64 before = peakResidentKiB();
+#endif
+    QByteArrayList lines;
+    for (qsizetype fed = 0; fed < lineBytes; fed += readBytes)
+        scanner.push(chunk, lines);
+    QVERIFY(lines.isEmpty());
+    QCOMPARE(scanner.bufferedBytes(), lineBytes);
+    scanner.push("\n", lines);
+#if defined(Q_OS_LINUX) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    if (measured && before > 0) {
+        const qint64 grownKiB = peakResidentKiB() - before;
+        const qint64 lineKiB = lineBytes / 1024;
+        qDebug("peak resident set grew by %lld KiB for a %lld KiB line", grownKiB, lineKiB);
+        QVERIFY2(grownKiB < lineKiB + lineKiB / 2,
+                 qPrintable(QStringLiteral("grew by %1 KiB for a %2 KiB line").arg(grownKiB).arg(lineKiB)));
+    }
+#endif
+    QCOMPARE(lines.size(), 1);
+    const QByteArray &line = lines.first();
+    QCOMPARE(line.size(), lineBytes);
+    for (qsizetype at = 0; at < lineBytes; at += readBytes)
+        QVERIFY(std::memcmp(line.constData() + at, chunk.constData(), size_t(readBytes)) == 0);
+    QCOMPARE(scanner.bufferedBytes(), 0);
+}
+
+// A long line grows through several reallocations and takes the final
+// read's tail: every byte must land in its place, whatever the read sizes.
 void tst_QRustLineScanner::joinsLongLinesByteForByte()
 {
     auto patterned = [](qsizetype size, int seed) {
@@ -147,7 +216,7 @@ void tst_QRustLineScanner::isLinearInInputSize()
     // same time for both. One that re-scans or re-copies the held part of
     // the line on every read does 8 192 such passes instead of 8: ~1000x.
     // (Comparing a 4 MiB line with a 40 MiB one measures the allocator
-    // instead: the big line's blocks are fresh pages, the small one's reused.)
+    // instead: the big line's pages are fresh, the small one's reused.)
     // Time is the point, so the test runs serially, takes the best of three
     // rounds, and allows a factor of 50: twenty times below a quadratic
     // scanner's, far above what a preempted round on a busy machine costs.
