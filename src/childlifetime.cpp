@@ -30,8 +30,9 @@ ChildLifetime::Mechanism ChildLifetime::mechanism()
 void ChildLifetime::tieChildToParent(pid_t parentPid)
 {
 #if defined(QRB_USE_PDEATHSIG)
-    // PDEATHSIG fires when the forking *thread* ends, which is the bridge's
-    // I/O thread: it lives exactly as long as the bridge.
+    // PDEATHSIG fires when the forking *thread* ends: the bridge's thread
+    // (a bridge does nothing once its thread is gone), or for transports
+    // with an I/O thread of their own, that thread.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parentPid)  // the parent died before prctl took effect
         ::_exit(127);

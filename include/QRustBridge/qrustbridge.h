@@ -30,9 +30,13 @@ class QRustTransport;
     backend exit, disconnect, cancellation, ...). For many small requests
     the callback overload of sendCommand() skips the QFuture and is cheaper.
 
-    All I/O, line splitting and JSON parsing happen on a private I/O thread
-    owned by the bridge; signals and future continuations are delivered in
-    the bridge's thread, in the order the backend sent them.
+    Pipes, local sockets and plain TCP are read and written on the bridge's
+    thread (one wake-up per small reply, as a hand-rolled QProcess client);
+    long lines, bursts and big requests are parsed and serialized on a
+    helper thread, so the bridge's thread never handles anything big. TLS
+    and custom transports run on a private I/O thread. Signals and future
+    continuations are delivered in the bridge's thread, in the order the
+    backend sent them (docs/architecture.md).
 
     Requests are accepted only in the Running state; at any other time
     sendCommand() fails at once with Code::NotRunning (nothing is queued

@@ -48,8 +48,8 @@ struct QRustBridgeOptions
     /*! Chunks a QRustStream keeps for takeChunks() while nobody is connected to
         chunkReceived(); beyond it the oldest are dropped and counted. */
     int streamBufferLimit = 10000;
-    /*! Bytes of lines parsed on the I/O thread but not yet taken by the
-        bridge's thread above which the I/O thread stops reading, so a busy
+    /*! Bytes of lines parsed (on the I/O or helper thread) but not yet taken
+        by the bridge's thread above which reading stops, so a busy
         app thread pushes back on the backend. A single longer line (up to
         maxPayloadSize) is still read whole. Reading also stops above 64 Ki
         waiting messages, whatever their size. */

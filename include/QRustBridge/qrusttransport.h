@@ -10,10 +10,10 @@
     \class QRustTransport
     \brief Moves bytes between the bridge and a backend; knows nothing of JSON.
 
-    QRustBridge runs its transport on a private I/O thread: the transport is
-    created by the caller (the bridge itself, or the application for
-    QRustBridge::connectTransport()), moved to that thread before open(), and
-    all its functions are called there. Implementations
+    QRustBridge runs a custom transport (QRustBridge::connectTransport()) and
+    its TLS one on a private I/O thread: the transport is moved to that
+    thread before open(), and all its functions are called there. Its own
+    stdio, local-socket and plain TCP transports run on the bridge's thread. Implementations
     emit opened() or openFailed() once after open(), dataReceived() for
     every chunk of bytes read, and closed() once when the connection ends
     for any reason after opened().
