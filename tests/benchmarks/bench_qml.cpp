@@ -109,6 +109,8 @@ int main(int argc, char **argv)
     std::unique_ptr<QObject> root(component.create());
     if (!root)
         die(QStringLiteral("cannot load the QML file: ") + component.errorString());
+    if (!QMetaObject::invokeMethod(root.get(), "start"))
+        die(QStringLiteral("the QML file has no start()"));
     QTimer::singleShot(600000, &app, [] { die(QStringLiteral("timed out")); });
     app.exec();
     root.reset();  // stops the backend

@@ -2,7 +2,6 @@
 // element and its promise-returning call()/stream(), consumed with .then()
 // as a Qt Quick application does. `host` is the C++ side: parameters, the
 // shared clock, and finish()/fail() for the result line.
-import QtQml
 import QRustBridge
 
 RustBridge {
@@ -62,14 +61,19 @@ RustBridge {
         }, failed);
     }
 
-    Component.onCompleted: spawn().then(ok => {
-        if (!ok)
-            host.fail("spawn failed: " + lastErrorCode + " " + lastErrorString);
-        else if (host.workload === "seq")
-            sequential();
-        else if (host.workload === "pipelined")
-            pipelined();
-        else
-            streaming();
-    })
+    // Called by the host once the component is created. (Not
+    // Component.onCompleted: that needs `import QtQml`, whose QtQml.Models
+    // part Debian ships in a separate package.)
+    function start() {
+        spawn().then(ok => {
+            if (!ok)
+                host.fail("spawn failed: " + lastErrorCode + " " + lastErrorString);
+            else if (host.workload === "seq")
+                sequential();
+            else if (host.workload === "pipelined")
+                pipelined();
+            else
+                streaming();
+        });
+    }
 }
