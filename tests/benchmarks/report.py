@@ -334,7 +334,8 @@ def older_targets(cells):
     hand = v("pipe_rss", "handrolled")
     for key, api in (("pipe_rss", ""), ("pipe_callback_rss", ", callback overload")):
         peak = v(key)
-        name = f"bounded memory with 100 000 in flight{api} (our bound: ≤ 1 KiB per request above startup RSS)"
+        name = (f"bounded memory with {LABEL_COUNTS.get('pipe_n', '?')} in flight{api} "
+                "(our bound: ≤ 1 KiB per request above startup RSS)")
         if peak is not None and "qrustbridge" in BASE_RSS:
             per = (peak - BASE_RSS["qrustbridge"]) * MIB / PIPELINED_COUNT.get("qrustbridge", 100000)
             add(name, f"peak {peak:.0f} MiB, {per:,.0f} B per request"
