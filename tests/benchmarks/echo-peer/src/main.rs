@@ -53,7 +53,11 @@ fn handle(line: &[u8], out: &mut BufWriter<io::StdoutLock>) -> io::Result<()> {
             return Ok(());
         }
     };
-    let method = request.get("method").and_then(Value::as_str).unwrap_or("").to_owned();
+    let method = request
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     // Taking the params out of the request avoids copying an echo payload.
     let params = match request {
         Value::Object(mut map) => map.remove("params").unwrap_or(Value::Null),
