@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Benchmarks QRustBridge against a raw pipe, a hand-rolled QProcess client and
-# @push.rocks/smartrust, all driving the Rust demo backend (release build),
-# and prints a markdown table with ratios and the targets (docs/benchmarks.md).
+# Benchmarks QRustBridge (C++ and QML's call()) against a raw pipe, a
+# hand-rolled QProcess client and @push.rocks/smartrust, all driving the same
+# backend (release build), and prints a markdown table with ratios and the
+# targets (docs/benchmarks.md).
 #
-#   scripts/bench.sh [--quick] [--no-smartrust] [--build-dir DIR]
+#   scripts/bench.sh [--quick] [--no-smartrust] [--backend peer|demo] [--build-dir DIR]
 #
 # --quick: 1 round instead of 3, fewer sequential round trips, 20 000 instead
 #          of 100 000 pipelined requests, shorter time limits.
+# --backend peer (default): the independent serde_json echo peer of
+#          tests/benchmarks/echo-peer, which shares no code with the library.
+# --backend demo: the Rust demo backend (rust/demo-backend, built on the
+#          qrustbridge crate), as the suite did before issue #24.
+# BENCH_JOBS=N limits the build's parallel jobs.
 # Builds what it needs in DIR (default: build-bench), installs smartrust with
 # npm into DIR/node-smartrust (never committed). Not part of the test suite.
 set -euo pipefail
@@ -15,12 +21,17 @@ root=$PWD
 build=$root/build-bench
 quick=0
 use_smartrust=1
+backend_kind=peer
+flags=""   # the options given, for the report
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) quick=1 ;;
-    --no-smartrust) use_smartrust=0 ;;
+    --quick) quick=1; flags+=" --quick" ;;
+    --no-smartrust) use_smartrust=0; flags+=" --no-smartrust" ;;
     --build-dir) build=$(realpath -m "$2"); shift ;;
-    *) echo "usage: $0 [--quick] [--no-smartrust] [--build-dir DIR]" >&2; exit 2 ;;
+    --backend)
+      case ${2:-} in peer|demo) backend_kind=$2; flags+=" --backend $2" ;; *) echo "--backend takes peer or demo" >&2; exit 2 ;; esac
+      shift ;;
+    *) echo "usage: $0 [--quick] [--no-smartrust] [--backend peer|demo] [--build-dir DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -33,13 +44,30 @@ slow_run=60   # a run slower than this is not repeated in later rounds
 [ -d "$HOME/.cargo/bin" ] && export PATH="$HOME/.cargo/bin:$PATH"
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DQRUSTBRIDGE_BUILD_QML=OFF -DQRUSTBRIDGE_TEST_SUBSET=ON -DQRUSTBRIDGE_BUILD_EXAMPLES=OFF >/dev/null
+    -DQRUSTBRIDGE_BUILD_QML=ON -DQRUSTBRIDGE_TEST_SUBSET=ON -DQRUSTBRIDGE_BUILD_EXAMPLES=OFF >/dev/null
 fi
-echo "building benchmarks and the demo backend in $build ..." >&2
-cmake --build "$build" --target benchmarks demo-backend >"$build/bench-build.log" 2>&1 ||
+jobs=()
+[ -n "${BENCH_JOBS:-}" ] && jobs=(-j "$BENCH_JOBS")
+echo "building the benchmarks and the $backend_kind backend in $build ..." >&2
+targets=(benchmarks)
+[ $backend_kind = demo ] && targets+=(demo-backend_cargo)
+cmake --build "$build" "${jobs[@]}" --target "${targets[@]}" >"$build/bench-build.log" 2>&1 ||
   { tail -30 "$build/bench-build.log" >&2; exit 1; }
 # shellcheck source=/dev/null
 source "$build/tests/benchmarks/bench-paths.sh"
+if [ $backend_kind = peer ]; then
+  # Its own crate, outside rust/'s workspace; cargo reads the offline
+  # registry setup from the crate's .cargo/config.toml, so run it from there.
+  (cd "$root/tests/benchmarks/echo-peer" &&
+    cargo build --release --offline "${jobs[@]}" --target-dir "$build/echo-peer-target") >>"$build/bench-build.log" 2>&1 ||
+    { tail -30 "$build/bench-build.log" >&2; exit 1; }
+  BENCH_BACKEND=$build/echo-peer-target/release/echo-peer
+  serde_json_version=$(sed -n '/^name = "serde_json"/{n;s/^version = "\(.*\)"/\1/p;}' \
+    "$root/tests/benchmarks/echo-peer/Cargo.lock" 2>/dev/null || true)
+  backend_desc="independent echo peer (tests/benchmarks/echo-peer: std + serde_json $serde_json_version, blocking I/O, one thread)"
+else
+  backend_desc="demo backend (rust/demo-backend on the qrustbridge crate)"
+fi
 
 # --- smartrust -----------------------------------------------------------------
 node_dir=$build/node-smartrust
@@ -66,6 +94,13 @@ fi
 
 clients=(rawpipe qrustbridge handrolled)
 [ $use_smartrust = 1 ] && clients+=(smartrust)
+# QML's call() runs the message workloads (seq, pipelined, stream) only.
+message_clients=("${clients[@]}")
+qml_status="not built (QRUSTBRIDGE_BUILD_QML=OFF in $build)"
+if [ -n "${BENCH_QML:-}" ]; then
+  message_clients+=(qml)
+  qml_status="bench_qml (QQmlEngine, RustBridge.call() promises)"
+fi
 
 # --- run -----------------------------------------------------------------------
 results=$build/bench-results.jsonl
@@ -84,6 +119,7 @@ run() {
   case $client in
     rawpipe) cmd=("$BENCH_RAWPIPE") ;;
     qrustbridge) cmd=("$BENCH_QRUSTBRIDGE") ;;
+    qml) cmd=("$BENCH_QML") ;;
     handrolled) cmd=("$BENCH_HANDROLLED") ;;
     smartrust) cmd=(node "$root/tests/benchmarks/bench_smartrust.mjs" --module-dir "$node_dir") ;;
   esac
@@ -109,7 +145,7 @@ run() {
 for round in $(seq 1 $rounds); do
   echo "round $round/$rounds" >&2
   for workload in seq pipelined stream; do
-    for client in "${clients[@]}"; do run "$client" "$workload"; done
+    for client in "${message_clients[@]}"; do run "$client" "$workload"; done
   done
   # QRustBridge with context-free continuations and with the callback overload,
   # and the floors its architecture and the QFuture API set (docs/benchmarks.md).
@@ -134,12 +170,14 @@ notes=$build/bench-notes.md
 {
   echo "Machine and run:"
   echo
-  echo "- command: \`scripts/bench.sh $([ $quick = 1 ] && echo --quick)\`, $rounds round(s), medians; $(( $(date +%s) - started )) s"
+  echo "- command: \`scripts/bench.sh$flags\`, $rounds round(s), medians; $(( $(date +%s) - started )) s"
   echo "- commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain src include 2>/dev/null | grep -q . && echo ' (src/ or include/ modified in the work tree)')"
   echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; RAM $(free -g | awk '/Mem:/{print $2}') GiB; kernel $(uname -r)"
   echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- Qt $(qtpaths6 --qt-version 2>/dev/null || qmake6 -query QT_VERSION 2>/dev/null || echo '?'); backend: $BENCH_BACKEND (cargo --release)"
+  echo "- Qt $(qtpaths6 --qt-version 2>/dev/null || qmake6 -query QT_VERSION 2>/dev/null || echo '?')"
+  echo "- backend: $backend_desc, \`${BENCH_BACKEND#"$root"/}\` (cargo --release)"
   echo "- smartrust: $smartrust_status"
+  echo "- QML client: $qml_status"
 } >"$notes"
 python3 "$root/tests/benchmarks/report.py" "$results" --notes "$notes" | tee "$build/bench-report.md"
 echo >&2

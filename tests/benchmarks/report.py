@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Turns the BENCH result lines written by scripts/bench.sh into markdown:
 the comparison table (absolute numbers, ratios of QRustBridge to each other
-client) and the issue's targets with PASS/FAIL.
+client), issue #24's targets with PASS/FAIL, and the older targets.
+
+The QRustBridge column holds, per row, the API the row names: `.then(context, …)`
+(the primary rows), the callback overload or context-free `.then()`
+(diagnostics), or QML's `call()` (client "qml", rows marked "QML").
 
 usage: report.py RESULTS.jsonl [--notes NOTES.md]
 
@@ -21,7 +25,11 @@ MIB = 1024 * 1024
 
 # (key, label, workload, size, metric, better, unit, primary)
 # better: "up" = higher is better, "down" = lower is better.
-# primary rows count for "beats hand-rolled on every line"; the others are diagnostics.
+# workload: "W" or "W/variant" of the qrustbridge client, "qml:W" of the QML
+# client; the other clients are compared on W.
+# primary: True rows count for "beats hand-rolled on every line"; QML rows
+# are shown plainly but not counted; False rows are diagnostics (italic).
+QML = "qml"
 ROWS = [
     ("seq", "1. sequential 100 B echo ({seq_n} round trips): throughput", "seq", 0, "rate", "up", "msg/s", True),
     ("seq_p50", "1. sequential: p50 latency", "seq", 0, "p50_us", "down", "µs", True),
@@ -31,17 +39,23 @@ ROWS = [
     ("seq_direct_p50", "1. sequential, context-free .then(): p50 latency", "seq/direct", 0, "p50_us", "down", "µs", False),
     ("seq_callback", "1. sequential, QRustBridge with the callback overload of sendCommand(): throughput", "seq/callback", 0, "rate", "up", "msg/s", False),
     ("seq_callback_p50", "1. sequential, callback overload: p50 latency", "seq/callback", 0, "p50_us", "down", "µs", False),
+    ("seq_qml", "1. sequential, QML call(), each reply's .then() sends the next: throughput", "qml:seq", 0, "rate", "up", "msg/s", QML),
+    ("seq_qml_p50", "1. sequential, QML call(): p50 latency", "qml:seq", 0, "p50_us", "down", "µs", QML),
+    ("seq_qml_cpu", "1. sequential, QML call(): client CPU per request", "qml:seq", 0, "cpu_per_op_us", "down", "µs", False),
     ("seq_wakeup", "1. sequential: bare bridge → I/O thread → bridge hand-off, no I/O (raw pipe: its whole round trip): p50", "wakeup", 0, "p50_us", "down", "µs", False),
     ("pipe", "2. pipelined, {pipe_n} in flight: throughput", "pipelined", 0, "rate", "up", "msg/s", True),
     ("pipe_direct", "2. pipelined, QRustBridge with context-free .then(): throughput", "pipelined/direct", 0, "rate", "up", "msg/s", False),
     ("pipe_callback", "2. pipelined, QRustBridge with the callback overload of sendCommand(): throughput", "pipelined/callback", 0, "rate", "up", "msg/s", False),
     ("pipe_callback_rss", "2. pipelined, callback overload: client peak RSS", "pipelined/callback", 0, "hwm_mib", "down", "MiB", False),
+    ("pipe_qml", "2. pipelined, QML call(), a counter in .then(): throughput", "qml:pipelined", 0, "rate", "up", "msg/s", QML),
+    ("pipe_qml_rss", "2. pipelined, QML call(): client peak RSS", "qml:pipelined", 0, "hwm_mib", "down", "MiB", QML),
     ("pipe_futures", "2. pipelined: QFuture machinery alone, .then(context) (no bridge, no I/O)", "futures", 0, "rate", "up", "msg/s", False),
     ("pipe_futures_direct", "2. pipelined: QFuture machinery alone, context-free .then()", "futures/direct", 0, "rate", "up", "msg/s", False),
     ("pipe_rss", "2. pipelined: client peak RSS", "pipelined", 0, "hwm_mib", "down", "MiB", True),
     ("pipe_cpu", "2. pipelined: client CPU per request", "pipelined", 0, "cpu_per_op_us", "down", "µs", False),
     ("stream", "3. streaming {stream_n} chunks: throughput", "stream", 0, "rate", "up", "chunks/s", True),
     ("stream_cpu", "3. streaming: client CPU per chunk", "stream", 0, "cpu_per_op_us", "down", "µs", False),
+    ("stream_qml", "3. streaming, QML stream() with an onChunk callback: throughput", "qml:stream", 0, "rate", "up", "chunks/s", QML),
     ("echo1", "4. echo 1 MiB: time", "echo", 1, "ms", "down", "ms", True),
     ("echo1_rss", "4. echo 1 MiB: client peak RSS", "echo", 1, "peak_mib", "down", "MiB", True),
     ("echo1_cpu", "4. echo 1 MiB: client CPU per round trip", "echo", 1, "cpu_ms_per_rep", "down", "ms", False),
@@ -145,19 +159,25 @@ def label_of(label):
     return label.format(**LABEL_COUNTS)
 
 
-# QRustBridge-only rows (variants and floors) are compared with this raw-pipe workload.
-RAW_COUNTERPART = {"seq/direct": "seq", "seq/callback": "seq", "wakeup": "seq", "pipelined/direct": "pipelined",
-                   "pipelined/callback": "pipelined", "futures": "pipelined", "futures/direct": "pipelined"}
+# The floors (no backend, or no I/O) are compared with this raw-pipe workload only.
+RAW_COUNTERPART = {"wakeup": "seq", "futures": "pipelined", "futures/direct": "pipelined"}
 
 
 def build(groups):
     cells = {}
     for key, label, workload, size, metric, better, unit, primary in ROWS:
+        source, w = "qrustbridge", workload
+        if w.startswith("qml:"):
+            source, w = "qml", w[len("qml:"):]
         for client, _ in CLIENTS:
-            w = workload
-            if workload in RAW_COUNTERPART and client != "qrustbridge":
-                w = RAW_COUNTERPART[workload] if client == "rawpipe" else None
-            cells[(key, client)] = Cell(groups.get((client, w, size), []), metric, better)
+            if client == "qrustbridge":
+                runs = groups.get((source, w, size), [])
+            elif w in RAW_COUNTERPART:
+                runs = groups.get((client, RAW_COUNTERPART[w], size), []) if client == "rawpipe" else []
+            else:
+                # A variant or the QML client: compared with W of every other client.
+                runs = groups.get((client, w.split("/")[0], size), [])
+            cells[(key, client)] = Cell(runs, metric, better)
     return cells
 
 
@@ -180,20 +200,25 @@ def table(cells):
     return "\n".join(out)
 
 
+def verdict_row(rows, name, measured, ok):
+    verdict = "n/a" if ok is None else ("PASS" if ok else "**FAIL**")
+    rows.append(f"| {name} | {measured} | {verdict} |")
+
+
 def targets(cells):
+    """Issue #24's targets, as ratios from this one run."""
     def v(key, client="qrustbridge"):
         return cells[(key, client)].value
 
     rows = []
 
     def add(name, measured, ok):
-        verdict = "n/a" if ok is None else ("PASS" if ok else "**FAIL**")
-        rows.append(f"| {name} | {measured} | {verdict} |")
+        verdict_row(rows, name, measured, ok)
 
     # Beats hand-rolled on every primary line.
     losses, compared = [], 0
     for key, label, workload, size, metric, better, unit, primary in ROWS:
-        if not primary:
+        if primary is not True:
             continue
         q, h = cells[(key, "qrustbridge")], cells[(key, "handrolled")]
         if q.value is None or h.value is None:
@@ -207,6 +232,54 @@ def targets(cells):
         f"loses {len(losses)} of {compared + (1 if any('killed' in l for l in losses) else 0)}: "
         + ("; ".join(losses) if losses else "none"),
         None if compared == 0 else not losses)
+
+    def vs(name, key, other, bound, diagnostic=False):
+        """QRustBridge's value of row `key` against `other`'s: higher-is-better
+        rows need ratio >= bound, lower-is-better ones ratio <= bound."""
+        better = next(r[5] for r in ROWS if r[0] == key)
+        q, o = cells[(key, "qrustbridge")], cells[(key, other)]
+        x = ratio(q.value, o.value)
+        if x is None:
+            why = f"QRB {q.note}" if q.value is None else f"{dict(CLIENTS)[other]} {o.note}"
+            add(name, why, None if diagnostic else (False if q.note == "timeout" else None))
+            return
+        add(name, f"{x:.2f}× {dict(CLIENTS)[other]}",
+            None if diagnostic else (x >= bound if better == "up" else x <= bound))
+
+    vs("sequential ≥ 1.0× hand-rolled, with .then(context, …) (msg/s)", "seq", "handrolled", 1.0)
+    vs("sequential ≥ 1.0× smartrust, with .then(context, …) (msg/s)", "seq", "smartrust", 1.0)
+    vs("streaming ≥ 1.2× hand-rolled (chunks/s)", "stream", "handrolled", 1.2)
+    rss = v("echo50_rss")
+    add("50 MiB echo: client peak RSS ≤ 4× payload",
+        f"{rss:.0f} MiB = {rss / 50:.2f}× payload" if rss else "missing", None if not rss else rss <= 4 * 50)
+    vs("50 MiB echo ≤ 2× raw pipe (time)", "echo50", "rawpipe", 2.0)
+    gap = v("stall")
+    raw = v("stall", "rawpipe")
+    add("main-thread stall ≤ 16 ms during the 50 MiB reply",
+        "missing" if gap is None else (f"{gap:.1f} ms (raw pipe, i.e. scheduler noise: {raw:.1f} ms)"
+                                       if raw is not None else f"{gap:.1f} ms"),
+        None if gap is None else gap <= 16)
+    vs("pipelined no worse than hand-rolled (msg/s)", "pipe", "handrolled", 1.0)
+    # The same lines with the other APIs: reported, not judged.
+    for key, api in (("seq_callback", "callback overload"), ("seq_direct", "context-free .then()"),
+                     ("seq_qml", "QML call()")):
+        for other in ("handrolled", "smartrust"):
+            vs(f"(diagnostic) sequential, {api}, vs {dict(CLIENTS)[other]}", key, other, 1.0, True)
+    for key, api in (("pipe_callback", "callback overload"), ("pipe_qml", "QML call()")):
+        vs(f"(diagnostic) pipelined, {api}, vs hand-rolled", key, "handrolled", 1.0, True)
+    vs("(diagnostic) streaming, QML stream(), vs hand-rolled", "stream_qml", "handrolled", 1.2, True)
+    return "| target (issue #24) | measured | result |\n|---|---|---|\n" + "\n".join(rows)
+
+
+def older_targets(cells):
+    """The targets of the issues before #24, kept so runs compare with earlier ones."""
+    def v(key, client="qrustbridge"):
+        return cells[(key, client)].value
+
+    rows = []
+
+    def add(name, measured, ok):
+        verdict_row(rows, name, measured, ok)
 
     def ratio_target(name, key, bound, higher):
         q, r = v(key), v(key, "rawpipe")
@@ -238,7 +311,6 @@ def targets(cells):
     if parts:
         add("(diagnostic) pipelined: what the QFuture API costs", "; ".join(parts), None)
     ratio_target("streaming ≥ 0.3× raw pipe (chunks/s)", "stream", 0.3, True)
-    ratio_target("50 MiB echo ≤ 2× raw pipe time", "echo50", 2.0, False)
 
     t1, t50 = v("echo1"), v("echo50")
     if t1 and t50:
@@ -257,21 +329,13 @@ def targets(cells):
     else:
         add("client peak RSS ≤ 6× payload (50 MiB echo)", "missing", None)
 
-    gap = v("stall")
-    if gap is not None:
-        raw = v("stall", "rawpipe")
-        add("bridge thread's worst stall ≤ 16 ms during the 50 MiB reply",
-            f"{gap:.1f} ms (raw pipe, i.e. scheduler noise: {raw:.1f} ms)" if raw is not None else f"{gap:.1f} ms",
-            gap <= 16)
-    else:
-        add("bridge thread's worst stall ≤ 16 ms during the 50 MiB reply", "missing", None)
-
     # Bounded memory: the issue sets no number; ours is 1 KiB per in-flight
     # request above the client's startup footprint (its RSS in the seq run).
     hand = v("pipe_rss", "handrolled")
     for key, api in (("pipe_rss", ""), ("pipe_callback_rss", ", callback overload")):
         peak = v(key)
-        name = f"bounded memory with 100 000 in flight{api} (our bound: ≤ 1 KiB per request above startup RSS)"
+        name = (f"bounded memory with {LABEL_COUNTS.get('pipe_n', '?')} in flight{api} "
+                "(our bound: ≤ 1 KiB per request above startup RSS)")
         if peak is not None and "qrustbridge" in BASE_RSS:
             per = (peak - BASE_RSS["qrustbridge"]) * MIB / PIPELINED_COUNT.get("qrustbridge", 100000)
             add(name, f"peak {peak:.0f} MiB, {per:,.0f} B per request"
@@ -279,7 +343,7 @@ def targets(cells):
         else:
             add(name, "missing", None)
 
-    return "| target (issue) | measured | result |\n|---|---|---|\n" + "\n".join(rows)
+    return ("| older target (before #24) | measured | result |\n|---|---|---|\n" + "\n".join(rows))
 
 
 BASE_RSS = {}          # client -> MiB of a small run (the seq workload), the startup footprint
@@ -305,6 +369,8 @@ def main():
     print(table(cells))
     print()
     print(targets(cells))
+    print()
+    print(older_targets(cells))
     if "--notes" in sys.argv:
         print()
         print(open(sys.argv[sys.argv.index("--notes") + 1], encoding="utf-8").read().rstrip())
