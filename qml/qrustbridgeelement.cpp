@@ -20,26 +20,26 @@ static_assert(int(QRustBridge::State::NotRunning) == int(QRustBridgeElement::Not
 
 namespace {
 
-// Evaluated once per element and bound to it (see promiseMaker()). Each call
+// Evaluated once per element and bound to it (see addPending()). Each call
 // makes a real Promise and returns [promise, settle]: settle(ok, value)
 // resolves or rejects it. One function instead of resolve and reject means
 // one persistent value less per call in flight, which every garbage
-// collection has to mark. Call and stream promises also get cancel(), which
-// forwards to element.cancel(promise).
+// collection has to mark. Arrow functions, because a `function` expression
+// also allocates a prototype object each time it is evaluated. Call and
+// stream promises also get cancel(), which forwards to element.cancel(promise).
 const char promiseFactorySource[] = R"JS(
 (function (element) {
-    return function (cancellable) {
-        var resolveIt, rejectIt;
-        var promise = new Promise(function (resolve, reject) {
+    return (cancellable) => {
+        let resolveIt, rejectIt;
+        const promise = new Promise((resolve, reject) => {
             resolveIt = resolve;
             rejectIt = reject;
         });
         if (cancellable) {
-            promise.cancel = function () {
-                return element && typeof element.cancel === "function" ? element.cancel(promise) : false;
-            };
+            promise.cancel = () =>
+                element && typeof element.cancel === "function" ? element.cancel(promise) : false;
         }
-        return [promise, function (ok, value) { if (ok) resolveIt(value); else rejectIt(value); }];
+        return [promise, (ok, value) => { if (ok) resolveIt(value); else rejectIt(value); }];
     };
 })
 )JS";
@@ -297,12 +297,13 @@ void QRustBridgeElementPrivate::shutdown()
     }
 }
 
-QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const QFuture<QJsonValue> &future,
-                                                                         const QString &method)
+QRustBridgeElementPrivate::Outcome
+QRustBridgeElementPrivate::outcomeOf(const std::optional<QFuture<QJsonValue>> &maybeFuture, const QString &method)
 {
     const QRustBridgeError cancelled = cancelledError(method);
-    if (!future.isFinished())
+    if (!maybeFuture || !maybeFuture->isFinished())
         return Outcome::rejected(cancelled);
+    const QFuture<QJsonValue> &future = *maybeFuture;
     try {
         QFuture<QJsonValue>(future).waitForFinished();  // finished already: rethrows the stored error, never blocks
     } catch (const QRustBridgeError &error) {
@@ -316,9 +317,10 @@ QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const QF
     return Outcome::rejected(cancelled);
 }
 
-QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const QFuture<bool> &future)
+QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const std::optional<QFuture<bool>> &future)
 {
-    return Outcome::resolved(QJsonValue(future.isFinished() && future.resultCount() > 0 && future.resultAt(0)));
+    return Outcome::resolved(
+            QJsonValue(future && future->isFinished() && future->resultCount() > 0 && future->resultAt(0)));
 }
 
 void QRustBridgeElementPrivate::deliver(QJSEngine *engine, const Pending &entry, const Outcome &outcome)
@@ -548,7 +550,7 @@ QJSValue QRustBridgeElement::call(const QString &method, const QJSValue &params)
         if (it != d->pending.end())
             d->settle(token, d->outcomeOf(it->second.future, it->second.method));
     });
-    watcher->setFuture(entry.future);
+    watcher->setFuture(*entry.future);
     return promise;
 }
 
@@ -605,8 +607,10 @@ bool QRustBridgeElement::cancel(const QJSValue &promise)
             if (QPointer<QRustStream> stream = entry.stream)
                 stream->cancel();  // settles at once through failed(); the loop is left right away
         } else {
-            QFuture<QJsonValue> future = entry.future;
-            future.cancel();  // settles through the watcher once the bridge finished the request
+            if (entry.future) {
+                QFuture<QJsonValue> future = *entry.future;
+                future.cancel();
+            }  // settles through the watcher once the bridge finished the request
         }
         return true;
     }

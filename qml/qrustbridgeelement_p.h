@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <utility>
 
 class QRustStream;
@@ -45,8 +46,10 @@ public:
         QJSValue promise;
         QJSValue settle;                 // settle(ok, value): resolves or rejects the promise
         QJSValue onChunk;
-        QFuture<bool> startFuture;
-        QFuture<QJsonValue> future;      // Call through the QFuture overload, Stream
+        // Optional: a default-constructed QFuture allocates its shared state,
+        // which a Call through the callback overload never needs.
+        std::optional<QFuture<bool>> startFuture;
+        std::optional<QFuture<QJsonValue>> future;  // Call through the QFuture overload, Stream
         QObject *watcher = nullptr;      // QFutureWatcher for Start and a Call through the QFuture overload
         QPointer<QRustStream> stream;    // for Stream
         // A Call through the callback overload of QRustBridge::sendCommand():
@@ -86,8 +89,9 @@ public:
     void detach(QObject *watcher, QRustStream *stream);
     void shutdown();
 
-    static Outcome outcomeOf(const QFuture<QJsonValue> &future, const QString &method);
-    static Outcome outcomeOf(const QFuture<bool> &future);
+    // What a finished (or never started: no future) request settles with.
+    static Outcome outcomeOf(const std::optional<QFuture<QJsonValue>> &future, const QString &method);
+    static Outcome outcomeOf(const std::optional<QFuture<bool>> &future);
     static void deliver(QJSEngine *engine, const Pending &entry, const Outcome &outcome);
     static QJSValue errorToJs(QJSEngine *engine, const QRustBridgeError &error);
 
