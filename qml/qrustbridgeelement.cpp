@@ -607,10 +607,11 @@ bool QRustBridgeElement::cancel(const QJSValue &promise)
             if (QPointer<QRustStream> stream = entry.stream)
                 stream->cancel();  // settles at once through failed(); the loop is left right away
         } else {
+            // Settles through the watcher once the bridge finished the request.
             if (entry.future) {
                 QFuture<QJsonValue> future = *entry.future;
                 future.cancel();
-            }  // settles through the watcher once the bridge finished the request
+            }
         }
         return true;
     }

@@ -19,7 +19,6 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <utility>
 
 class QRustStream;
 

@@ -175,7 +175,7 @@ QJSValue QRustJSValueConverter::toJs(QJSEngine *engine, const QJsonValue &value)
     case QJsonValue::Object:
         // The engine's own JSON conversion builds the whole tree inside the
         // JavaScript heap: no QJSValue (a persistent handle) per member, no
-        // QVariant. Same values as JSON.parse of the same text.
+        // QVariant. Plain objects and real Arrays, as before.
         return engine->toScriptValue(value);
     case QJsonValue::Undefined:
         break;
