@@ -20,21 +20,27 @@ static_assert(int(QRustBridge::State::NotRunning) == int(QRustBridgeElement::Not
 
 namespace {
 
-// Evaluated once per element: a real Promise plus its resolve/reject functions.
-// Call and stream promises also get cancel(), which forwards to element.cancel(promise).
+// Evaluated once per element and bound to it (see addPending()). Each call
+// makes a real Promise and returns [promise, settle]: settle(ok, value)
+// resolves or rejects it. One function instead of resolve and reject means
+// one persistent value less per call in flight, which every garbage
+// collection has to mark. Arrow functions, because a `function` expression
+// also allocates a prototype object each time it is evaluated. Call and
+// stream promises also get cancel(), which forwards to element.cancel(promise).
 const char promiseFactorySource[] = R"JS(
-(function (element, cancellable) {
-    var settle = {};
-    settle.promise = new Promise(function (resolve, reject) {
-        settle.resolve = resolve;
-        settle.reject = reject;
-    });
-    if (cancellable) {
-        settle.promise.cancel = function () {
-            return element && typeof element.cancel === "function" ? element.cancel(settle.promise) : false;
-        };
-    }
-    return settle;
+(function (element) {
+    return (cancellable) => {
+        let resolveIt, rejectIt;
+        const promise = new Promise((resolve, reject) => {
+            resolveIt = resolve;
+            rejectIt = reject;
+        });
+        if (cancellable) {
+            promise.cancel = () =>
+                element && typeof element.cancel === "function" ? element.cancel(promise) : false;
+        }
+        return [promise, (ok, value) => { if (ok) resolveIt(value); else rejectIt(value); }];
+    };
 })
 )JS";
 
@@ -72,15 +78,15 @@ QRustBridgeElementPrivate::addPending(Pending::Kind kind, const QString &method,
         qmlWarning(q) << "RustBridge is not owned by a JavaScript engine: no promise is returned";
         return entry;
     }
-    if (promiseFactory.isUndefined())
-        promiseFactory = e->evaluate(QString::fromUtf8(promiseFactorySource),
-                                     QStringLiteral("qrustbridge:promisefactory"));
+    if (promiseFactory.isUndefined()) {
+        const QJSValue factory = e->evaluate(QString::fromUtf8(promiseFactorySource),
+                                             QStringLiteral("qrustbridge:promisefactory"));
+        promiseFactory = factory.call({e->toScriptValue(static_cast<QObject *>(q))});
+    }
     const bool cancellable = kind == Pending::Kind::Call || kind == Pending::Kind::Stream;
-    const QJSValue settle = promiseFactory.call({e->toScriptValue(static_cast<QObject *>(q)),
-                                                 QJSValue(cancellable)});
-    entry.promise = settle.property(QStringLiteral("promise"));
-    entry.resolve = settle.property(QStringLiteral("resolve"));
-    entry.reject = settle.property(QStringLiteral("reject"));
+    const QJSValue made = promiseFactory.call({QJSValue(cancellable)});
+    entry.promise = made.property(0);
+    entry.settle = made.property(1);
     return entry;
 }
 
@@ -168,6 +174,37 @@ bool QRustBridgeElementPrivate::paramsToJson(quint64 token, const QString &metho
     return false;
 }
 
+void QRustBridgeElementPrivate::sendViaHandler(QRustBridge *bridge, quint64 token, const QString &method,
+                                               const QJsonValue &params)
+{
+    // The element is the context: the bridge drops the reply once the element
+    // is gone. The element deletes its bridge first (shutdown()), so the
+    // handler never sees a destroyed private part.
+    bridge->sendCommand(method, params, q, [this, token](const QJsonValue &result, const QRustBridgeError &error) {
+        onReply(token, result, error);
+    });
+}
+
+void QRustBridgeElementPrivate::onReply(quint64 token, const QJsonValue &result, const QRustBridgeError &error)
+{
+    if (shuttingDown) {
+        // Called from inside `delete bridge` in shutdown(), which posts the outcome.
+        const auto it = pending.find(token);
+        if (it != pending.end()) {
+            it->second.hasShutdownOutcome = true;
+            it->second.shutdownOutcome = error.isError() ? Outcome::rejected(error) : Outcome::resolved(result);
+        }
+        return;
+    }
+    settle(token, error.isError() ? Outcome::rejected(error) : Outcome::resolved(result));
+}
+
+QRustBridgeError QRustBridgeElementPrivate::cancelledError(const QString &method)
+{
+    return QRustBridgeError(QRustBridgeError::Code::Cancelled,
+                            QRustBridgeElement::tr("\"%1\" was cancelled").arg(method), method);
+}
+
 void QRustBridgeElementPrivate::refreshLastError()
 {
     const QRustBridgeError error = bridge ? bridge->lastError() : QRustBridgeError();
@@ -219,7 +256,9 @@ void QRustBridgeElementPrivate::detach(QObject *watcher, QRustStream *stream)
 
 void QRustBridgeElementPrivate::shutdown()
 {
-    // Nothing may reach the half-destroyed element from here on.
+    // Nothing may reach the half-destroyed element from here on, except the
+    // reply handlers that `delete bridge` calls (see onReply()).
+    shuttingDown = true;
     for (auto &[token, entry] : pending) {
         if (entry.watcher)
             QObject::disconnect(entry.watcher, nullptr, q, nullptr);
@@ -243,7 +282,11 @@ void QRustBridgeElementPrivate::shutdown()
             break;
         case Pending::Kind::Call:
         case Pending::Kind::Stream:
-            outcome = outcomeOf(entry.future, entry.method);
+            if (entry.viaHandler)
+                outcome = entry.hasShutdownOutcome ? entry.shutdownOutcome
+                                                   : Outcome::rejected(cancelledError(entry.method));
+            else
+                outcome = outcomeOf(entry.future, entry.method);
             break;
         case Pending::Kind::Kill:
             break;  // the backend is stopped: resolved with undefined
@@ -254,13 +297,13 @@ void QRustBridgeElementPrivate::shutdown()
     }
 }
 
-QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const QFuture<QJsonValue> &future,
-                                                                         const QString &method)
+QRustBridgeElementPrivate::Outcome
+QRustBridgeElementPrivate::outcomeOf(const std::optional<QFuture<QJsonValue>> &maybeFuture, const QString &method)
 {
-    const QRustBridgeError cancelled(QRustBridgeError::Code::Cancelled,
-                                     QRustBridgeElement::tr("\"%1\" was cancelled").arg(method), method);
-    if (!future.isFinished())
+    const QRustBridgeError cancelled = cancelledError(method);
+    if (!maybeFuture || !maybeFuture->isFinished())
         return Outcome::rejected(cancelled);
+    const QFuture<QJsonValue> &future = *maybeFuture;
     try {
         QFuture<QJsonValue>(future).waitForFinished();  // finished already: rethrows the stored error, never blocks
     } catch (const QRustBridgeError &error) {
@@ -274,19 +317,19 @@ QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const QF
     return Outcome::rejected(cancelled);
 }
 
-QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const QFuture<bool> &future)
+QRustBridgeElementPrivate::Outcome QRustBridgeElementPrivate::outcomeOf(const std::optional<QFuture<bool>> &future)
 {
-    return Outcome::resolved(QJsonValue(future.isFinished() && future.resultCount() > 0 && future.resultAt(0)));
+    return Outcome::resolved(
+            QJsonValue(future && future->isFinished() && future->resultCount() > 0 && future->resultAt(0)));
 }
 
 void QRustBridgeElementPrivate::deliver(QJSEngine *engine, const Pending &entry, const Outcome &outcome)
 {
-    const QJSValue &function = outcome.ok ? entry.resolve : entry.reject;
-    if (!engine || !function.isCallable())
+    if (!engine || !entry.settle.isCallable())
         return;
     const QJSValue argument = outcome.ok ? QRustJSValueConverter::toJs(engine, outcome.value)
                                          : errorToJs(engine, outcome.error);
-    function.call({argument});
+    entry.settle.call({QJSValue(outcome.ok), argument});
 }
 
 QJSValue QRustBridgeElementPrivate::errorToJs(QJSEngine *engine, const QRustBridgeError &error)
@@ -488,15 +531,26 @@ QJSValue QRustBridgeElement::call(const QString &method, const QJSValue &params)
     QJsonValue json;
     if (!d->paramsToJson(token, method, params, &json))
         return promise;
+    QRustBridge *bridge = d->ensureBridge(false);
+    // The callback overload costs no QFuture, watcher or posted events. It
+    // cannot cancel a request in the bridge, so the QFuture overload stays for
+    // bridges with a cancelMethod (cancel() must reach the backend), and for a
+    // bridge that is not running (its queued NotRunning reply would be lost if
+    // the element died first; the QFuture keeps it).
+    if (bridge->state() == QRustBridge::State::Running && bridge->options().cancelMethod.isEmpty()) {
+        entry.viaHandler = true;
+        d->sendViaHandler(bridge, token, method, json);
+        return promise;
+    }
     auto *watcher = new QFutureWatcher<QJsonValue>(this);
     entry.watcher = watcher;
-    entry.future = d->ensureBridge(false)->sendCommand(method, json);
+    entry.future = bridge->sendCommand(method, json);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, token] {
         const auto it = d->pending.find(token);
         if (it != d->pending.end())
             d->settle(token, d->outcomeOf(it->second.future, it->second.method));
     });
-    watcher->setFuture(entry.future);
+    watcher->setFuture(*entry.future);
     return promise;
 }
 
@@ -541,12 +595,23 @@ bool QRustBridgeElement::cancel(const QJSValue &promise)
             continue;
         if (!entry.promise.strictlyEquals(promise))
             continue;
+        if (entry.viaHandler) {
+            // No cancelMethod: nothing to tell the backend. The reply, when it
+            // comes, finds no entry and is dropped.
+            const quint64 cancelled = token;
+            d->settle(cancelled, QRustBridgeElementPrivate::Outcome::rejected(
+                                     QRustBridgeElementPrivate::cancelledError(entry.method)));
+            return true;  // `entry` is gone: leave the loop at once
+        }
         if (entry.kind == Kind::Stream) {
             if (QPointer<QRustStream> stream = entry.stream)
                 stream->cancel();  // settles at once through failed(); the loop is left right away
         } else {
-            QFuture<QJsonValue> future = entry.future;
-            future.cancel();  // settles through the watcher once the bridge finished the request
+            // Settles through the watcher once the bridge finished the request.
+            if (entry.future) {
+                QFuture<QJsonValue> future = *entry.future;
+                future.cancel();
+            }
         }
         return true;
     }

@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
 class QRustStream;
 
@@ -42,13 +43,21 @@ public:
         Kind kind = Kind::Call;
         QString method;
         QJSValue promise;
-        QJSValue resolve;
-        QJSValue reject;
+        QJSValue settle;                 // settle(ok, value): resolves or rejects the promise
         QJSValue onChunk;
-        QFuture<bool> startFuture;
-        QFuture<QJsonValue> future;
-        QObject *watcher = nullptr;      // QFutureWatcher for Start and Call
+        // Optional: a default-constructed QFuture allocates its shared state,
+        // which a Call through the callback overload never needs.
+        std::optional<QFuture<bool>> startFuture;
+        std::optional<QFuture<QJsonValue>> future;  // Call through the QFuture overload, Stream
+        QObject *watcher = nullptr;      // QFutureWatcher for Start and a Call through the QFuture overload
         QPointer<QRustStream> stream;    // for Stream
+        // A Call through the callback overload of QRustBridge::sendCommand():
+        // no QFuture, no watcher. Used while the bridge runs without a
+        // cancelMethod (cancel() then only has to reject the promise).
+        bool viaHandler = false;
+        // Its reply when the bridge handed it over during shutdown().
+        bool hasShutdownOutcome = false;
+        Outcome shutdownOutcome;
     };
 
     explicit QRustBridgeElementPrivate(QRustBridgeElement *q);
@@ -67,6 +76,10 @@ public:
     static void readTcpOptions(const QJSValue &object, QRustTcpOptions *options);
     // Converts call()/stream() params; on failure rejects the pending promise with ProtocolError.
     bool paramsToJson(quint64 token, const QString &method, const QJSValue &params, QJsonValue *json);
+    // Sends a Call through the callback overload; the reply settles the entry.
+    void sendViaHandler(QRustBridge *bridge, quint64 token, const QString &method, const QJsonValue &params);
+    void onReply(quint64 token, const QJsonValue &result, const QRustBridgeError &error);
+    static QRustBridgeError cancelledError(const QString &method);
     void refreshLastError();
     void onBridgeStateChanged(QRustBridge::State newState);
 
@@ -75,8 +88,9 @@ public:
     void detach(QObject *watcher, QRustStream *stream);
     void shutdown();
 
-    static Outcome outcomeOf(const QFuture<QJsonValue> &future, const QString &method);
-    static Outcome outcomeOf(const QFuture<bool> &future);
+    // What a finished (or never started: no future) request settles with.
+    static Outcome outcomeOf(const std::optional<QFuture<QJsonValue>> &future, const QString &method);
+    static Outcome outcomeOf(const std::optional<QFuture<bool>> &future);
     static void deliver(QJSEngine *engine, const Pending &entry, const Outcome &outcome);
     static QJSValue errorToJs(QJSEngine *engine, const QRustBridgeError &error);
 
@@ -86,7 +100,8 @@ public:
     bool autoStart = false;
     QPointer<QRustBridge> bridge;
     QPointer<QJSEngine> engine;
-    QJSValue promiseFactory;
+    QJSValue promiseFactory;  // bound to this element: (cancellable) => [promise, settle]
+    bool shuttingDown = false;
     quint64 nextToken = 1;
     std::map<quint64, Pending> pending;
     QString lastErrorCode;

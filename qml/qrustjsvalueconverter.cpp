@@ -171,20 +171,12 @@ QJSValue QRustJSValueConverter::toJs(QJSEngine *engine, const QJsonValue &value)
         return QJSValue(value.toDouble());
     case QJsonValue::String:
         return QJSValue(value.toString());
-    case QJsonValue::Array: {
-        const QJsonArray array = value.toArray();
-        QJSValue out = engine->newArray(uint(array.size()));
-        for (qsizetype i = 0; i < array.size(); ++i)
-            out.setProperty(quint32(i), toJs(engine, array.at(i)));
-        return out;
-    }
-    case QJsonValue::Object: {
-        const QJsonObject object = value.toObject();
-        QJSValue out = engine->newObject();
-        for (auto it = object.constBegin(); it != object.constEnd(); ++it)
-            out.setProperty(it.key(), toJs(engine, it.value()));
-        return out;
-    }
+    case QJsonValue::Array:
+    case QJsonValue::Object:
+        // The engine's own JSON conversion builds the whole tree inside the
+        // JavaScript heap: no QJSValue (a persistent handle) per member, no
+        // QVariant. Plain objects and real Arrays, as before.
+        return engine->toScriptValue(value);
     case QJsonValue::Undefined:
         break;
     }

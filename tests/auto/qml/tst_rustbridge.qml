@@ -223,6 +223,36 @@ BridgeTestCase {
         compare(awaitValue(bridge.call("add", { a: 20, b: 22 })), 42);
     }
 
+    // Without a cancelMethod a call goes through the callback overload of
+    // sendCommand(): cancel() rejects on the spot and the reply that still
+    // comes later is dropped, without touching the calls around it.
+    function test_cancelCallWithoutCancelMethodDropsTheLateReply() {
+        const bridge = startedBridge();
+        compare(bridge.cancelMethod, "");
+        const cancelled = bridge.call("sleep", { ms: 300 });
+        const later = bridge.call("sleep", { ms: 600 });  // pending when the cancelled reply arrives
+        verify(cancelled.cancel(), "cancel() finds the pending call");
+        verify(!cancelled.cancel(), "rejected at once: no longer pending");
+        verify(!bridge.cancel(cancelled));
+        const error = awaitError(cancelled);
+        compare(error.code, "Cancelled");
+        compare(error.method, "sleep");
+        verifyDeepEqual(awaitValue(later), { slept: 600 });
+        compare(awaitValue(bridge.call("add", { a: 20, b: 22 })), 42);
+    }
+
+    // Many calls in flight at once, each settled with its own reply.
+    function test_manyConcurrentCallsEachGetTheirReply() {
+        const bridge = startedBridge();
+        const calls = [];
+        for (let i = 0; i < 500; ++i)
+            calls.push(bridge.call("echo", { i: i, s: "x" + i }));
+        const results = awaitValue(Promise.all(calls), 30000);
+        compare(results.length, 500);
+        for (let i = 0; i < 500; ++i)
+            verifyDeepEqual(results[i], { i: i, s: "x" + i });
+    }
+
     function test_cancelUnknownPromiseReturnsFalse() {
         const bridge = startedBridge();
         verify(!bridge.cancel(Promise.resolve(1)));
