@@ -340,10 +340,13 @@ void IoWorker::decodeElsewhere(qint64 lineBytes)
     flushReports();  // what was decoded here goes first
     bulkCodec().pushLines(std::move(m_lines), m_generation);
     m_lines = QByteArrayList();
-    if (lineBytes > 0 && m_bulk->queuedBytes() > bulkQueueLimit) {
+    if (lineBytes > 0 && m_bulk->queuedBytes() > bulkQueueLimit)
         m_pausedForBulk = true;
-        applyReadingPause();
-    }
+    // The codec fills the bridge's queue from its thread; its pushes cannot
+    // pause reading themselves, so that is checked here, as they go in.
+    if (m_channel->inboundOverLimit())
+        m_pausedForQueue = true;
+    applyReadingPause();
 }
 
 bool IoWorker::decodeLine(const QByteArray &line, InboundMessage &message, BridgeLog &log)

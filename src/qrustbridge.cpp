@@ -199,7 +199,7 @@ QFuture<bool> QRustBridgePrivate::start(TransportFactory factory, QRustTransport
 void QRustBridgePrivate::openTransport(QRustTransport *transport)
 {
     ++generation;
-    const bool ownThread = transportFactory.needsOwnThread;
+    const bool ownThread = transportFactory.needsOwnThread || options.dedicatedIoThread;
     ensureWorker(ownThread ? IoWorker::Placement::OwnThread : IoWorker::Placement::BridgeThread);
     if (ownThread)
         transport->moveToThread(&ioThread);

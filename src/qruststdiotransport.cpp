@@ -10,6 +10,7 @@
 #include <QtCore/QTimer>
 
 #ifdef Q_OS_UNIX
+#include <QtCore/QPointer>
 #include <QtCore/QSocketNotifier>
 
 #include <cerrno>
@@ -44,6 +45,7 @@ public:
     qint64 m_pid = 0;
     int m_killDelayMs = 5000;
     bool m_started = false;
+    bool m_readingPaused = false;  // setReadingPaused(); applied once started
 #ifdef Q_OS_UNIX
     // Stdout is our own pipe, not QProcess's: QProcess reads its pipes as
     // fast as data comes and buffers without limit, so pausing could not
@@ -111,10 +113,19 @@ void QRustStdioTransport::open()
         ChildLifetime::adoptStartedChild(d->m_process);
         d->m_started = true;
         d->m_pid = d->m_process->processId();
+        QPointer<QRustStdioTransport> alive(this);
         Q_EMIT opened();
+#ifdef Q_OS_UNIX
+        if (alive && d->m_stdoutNotifier && !d->m_readingPaused)
+            d->m_stdoutNotifier->setEnabled(true);
+#endif
     });
 #ifdef Q_OS_UNIX
+    // Off until started(): the backend may write before QProcess has seen it
+    // start, and a reply must not reach the bridge before opened() (a request
+    // it answers would find the process not yet Running and be refused).
     d->m_stdoutNotifier = new QSocketNotifier(d->m_stdoutFd, QSocketNotifier::Read, this);
+    d->m_stdoutNotifier->setEnabled(false);
     connect(d->m_stdoutNotifier, &QSocketNotifier::activated, this, [d] { d->readStandardOutput(); });
 #else
     connect(d->m_process, &QProcess::readyReadStandardOutput, this, [d] { d->readStandardOutput(); });
@@ -166,7 +177,8 @@ void QRustStdioTransport::setReadingPaused(bool paused)
 {
 #ifdef Q_OS_UNIX
     // The pipe fills and the backend's writes block: that is the backpressure.
-    if (d->m_stdoutNotifier && !d->m_stdoutAtEnd)
+    d->m_readingPaused = paused;
+    if (d->m_stdoutNotifier && !d->m_stdoutAtEnd && d->m_started)
         d->m_stdoutNotifier->setEnabled(!paused);
 #else
     Q_UNUSED(paused)

@@ -54,6 +54,13 @@ struct QRustBridgeOptions
         maxPayloadSize) is still read whole. Reading also stops above 64 Ki
         waiting messages, whatever their size. */
     qint64 inboundHighWaterMark = 16 * 1024 * 1024;
+    /*! Run every transport on a private I/O thread, as TLS and custom
+        transports always do. Pipes and plain sockets are otherwise read and
+        written on the bridge's thread, which saves two thread wake-ups per
+        reply; with this set, the backend's output is read (up to
+        inboundHighWaterMark) while the bridge's thread is busy, instead of
+        waiting in the pipe or socket. Read when a connection starts. */
+    bool dedicatedIoThread = false;
     /*! The schema hash of the commands this client was generated for (the
         generated header's \c schema; its \c expectSchema() sets this). When
         set and the backend's ready event carries another \c "schema", the
