@@ -269,12 +269,17 @@ fn abort_is_a_crash() {
 fn sigterm_is_a_graceful_exit() {
     let mut b = Backend::spawn(&[]);
     b.recv();
-    b.send("s", "sleep", json!({"ms": 200}));
-    std::thread::sleep(Duration::from_millis(50));
+    b.send("s", "sleep", json!({"ms": 60_000}));
+    // Once the echo is back, the sleep was read and is running.
+    assert_eq!(b.call("e", "echo", json!(1)), ok("e", json!(1)));
     b.signal("TERM");
-    // The running request still completes, then the process exits 0.
-    assert_eq!(b.recv(), ok("s", json!({"slept": 200})));
+    // The running request is cancelled at once (its future dropped) and
+    // answered, then the process exits 0, well before the 60 s sleep and
+    // without waiting out the 2 s grace period (nothing synchronous runs).
+    let t = std::time::Instant::now();
+    assert_eq!(b.recv(), err("s", "cancelled: server shutting down"));
     assert_eq!(b.wait_exit(Duration::from_secs(5)).code(), Some(0));
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
 }
 
 #[test]

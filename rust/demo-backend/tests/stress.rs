@@ -225,9 +225,14 @@ fn println_in_a_handler_does_not_break_the_protocol() {
         writeln!(stdin, "{{\"id\":\"p{}\",\"method\":\"println\",\"params\":{{\"text\":\"stray {}\"}}}}", i, i).unwrap();
         writeln!(stdin, "{{\"id\":\"e{}\",\"method\":\"echo\",\"params\":{}}}", i, i).unwrap();
     }
-    drop(stdin);
+    // All answers first: stdin EOF cancels whatever has not answered yet.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    for _ in 0..101 {
+        assert!(stdout.read_line(&mut out).unwrap() > 0, "backend closed stdout");
+    }
+    drop(stdin);
+    stdout.read_to_string(&mut out).unwrap();
     let mut err = String::new();
     child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert!(child.wait().unwrap().success());
@@ -275,13 +280,18 @@ fn sigterm_with_three_thousand_requests_in_flight_exits_within_the_grace_period(
 #[test]
 fn a_second_signal_exits_at_once() {
     let mut b = Backend::spawn(&[]);
-    b.send("s", "sleep", json!({"ms": 60000}));
-    b.send("e", "echo", Value::Null);
-    while b.recv()["id"] != "e" {}
+    // Something that keeps the graceful ending busy: the first signal
+    // cancels every request at once, but a client that stopped reading
+    // holds the output drain for up to grace + 1 s. A 64 MiB answer, of
+    // which the test reads a few bytes (so it is being written) and no more.
+    b.send("big", "big", json!({"bytes": 64 * 1024 * 1024}));
+    let mut head = [0u8; 32];
+    std::io::Read::read_exact(b.stdout.as_mut().unwrap(), &mut head).unwrap();
+    assert!(head.starts_with(br#"{"id":"big","success":true"#), "{:?}", String::from_utf8_lossy(&head));
     let pid = b.pid().to_string();
     let t = Instant::now();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    // The first starts the grace period (2 s); the second must not wait for it.
+    // The first starts the ending (up to 3 s here); the second must not wait for it.
     // Both may arrive before the handler is installed for the second; give
     // the first a moment to be seen by looking for its effect: none visible
     // from outside, so retry the second signal until the process is gone.

@@ -25,7 +25,8 @@ struct State {
 /// clone; all clones share one state.
 ///
 /// A request is cancelled by the client (the cancel method), when its
-/// connection's output breaks, or when shutdown's grace period runs out.
+/// connection's output breaks or the connection ends, or when shutdown
+/// begins.
 /// Checking is a single atomic load, so the hot path of a quick request
 /// pays nothing for it (a `tokio_util` token, made on demand by
 /// [`to_cancellation_token`](Self::to_cancellation_token), costs locks).

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -33,7 +33,7 @@ use tokio_util::sync::CancellationToken;
 use crate::cancel::CancelToken;
 
 use crate::blocking::CatchUnwind;
-use crate::client::{ClientHandle, Peer};
+use crate::client::{ClientHandle, Peer, Transport};
 use crate::context::Context;
 use crate::error::Error;
 use crate::events::Hub;
@@ -53,10 +53,19 @@ pub(crate) type ConnectHook = dyn Fn(&ClientHandle) -> Result<(), Error> + Send 
 /// [`Server::on_disconnect`](crate::Server::on_disconnect).
 pub(crate) type DisconnectHook = dyn Fn(&ClientHandle) + Send + Sync + 'static;
 
-/// How long requests get after the grace period ran out and they were
-/// cancelled: async handlers are dropped at once, synchronous ones need to
-/// notice their token.
-const AFTER_CANCEL: Duration = Duration::from_millis(500);
+/// What a request cancelled by `$/cancel` (or a broken output) is answered.
+const CANCELLED: &str = "cancelled";
+/// What requests cancelled because the server (or, for stdio and
+/// `serve_io`, its only client's input) ends are answered.
+const CANCELLED_SHUTDOWN: &str = "cancelled: server shutting down";
+/// What requests cancelled because their socket or TCP client closed its
+/// input are answered.
+const CANCELLED_CLOSING: &str = "cancelled: connection closing";
+
+/// Values of `Conn::ending`.
+const RUNNING: u8 = 0;
+const SHUTDOWN: u8 = 1;
+const CLOSING: u8 = 2;
 
 /// Server-wide state shared by all connections.
 pub(crate) struct Shared {
@@ -98,9 +107,12 @@ struct Conn {
     /// measurable share of throughput; `cancel_all` walks this map.)
     requests: Mutex<HashMap<Arc<str>, (u64, CancelToken), IdHasher>>,
     next_gen: AtomicU64,
-    /// Cancelled when the grace period runs out or the output breaks: stops
-    /// reading; `cancel_all` then cancels every request.
+    /// Cancelled when the connection ends (see `finish`) or the output
+    /// breaks: stops reading; `cancel_all` then cancels every request.
     abort: CancellationToken,
+    /// Why the connection ends (`RUNNING` while it does not): picks the
+    /// message of the `cancelled` answers.
+    ending: AtomicU8,
 }
 
 /// A parsed line: something to answer directly, or a request to run.
@@ -136,8 +148,9 @@ impl Drop for Ticket {
 }
 
 /// Serves one connection until its input ends (EOF, read error, `stop`
-/// cancelled, or the output broke), then gives running requests the grace
-/// period, cancels what is left, drains the output and returns.
+/// cancelled, or the output broke), then cancels every request at once,
+/// gives synchronous handlers the grace period to return, drains the
+/// output and returns (see `Conn::finish`).
 ///
 /// The connect hook runs first; a refused client gets nothing (not even
 /// the ready event) and its connection is closed (`PermissionDenied`).
@@ -171,6 +184,7 @@ where
         requests: Mutex::new(HashMap::default()),
         next_gen: AtomicU64::new(0),
         abort: CancellationToken::new(),
+        ending: AtomicU8::new(RUNNING),
         shared,
     });
     let writer = {
@@ -182,7 +196,9 @@ where
 
     let result = read_loop(&conn, input, &stop).await;
 
-    conn.finish(writer).await;
+    // Stdio and serve_io have one client: its end of input ends the server.
+    let shutdown = stop.is_cancelled() || matches!(client.transport(), Transport::Stdio | Transport::Io);
+    conn.finish(writer, shutdown).await;
     drop(registration);
     client.set_disconnected();
     if let Some(hook) = &conn.shared.on_disconnect {
@@ -323,7 +339,7 @@ impl Conn {
                 Some(Ok(p)) => p,
                 _ => {
                     // Read but never started: say so rather than stay silent.
-                    self.outbox.try_push(wire::err_line(&job.id, "cancelled: server shutting down"));
+                    self.outbox.try_push(wire::err_line(&job.id, CANCELLED_SHUTDOWN));
                     return false;
                 }
             },
@@ -346,6 +362,16 @@ impl Conn {
         true
     }
 
+    /// The answer of a request cancelled now: plain `cancelled` for a
+    /// cancel request, with the reason when the connection is ending.
+    fn cancelled(&self) -> Error {
+        Error::new(match self.ending.load(Ordering::Acquire) {
+            SHUTDOWN => CANCELLED_SHUTDOWN,
+            CLOSING => CANCELLED_CLOSING,
+            _ => CANCELLED,
+        })
+    }
+
     /// Cancels every admitted request and stops the reader.
     fn cancel_all(&self) {
         self.abort.cancel();
@@ -366,12 +392,31 @@ impl Conn {
         matches!(tokio::time::timeout(limit, self.admitted.acquire_many(all)).await, Ok(Ok(_)))
     }
 
-    /// After the input ended: give running requests the grace period to
-    /// finish and answer, cancel the rest, then drain and close the output.
-    async fn finish(&self, mut writer: JoinHandle<()>) {
-        if self.abort.is_cancelled() {
-            // The output broke: nobody will see any answer.
-            self.cancel_all();
+    /// After the input ended (`shutdown`: the server ends too): cancel
+    /// every request at once, give synchronous handlers the grace period
+    /// to return, then drain and close the output.
+    ///
+    /// Cancelling answers at once every request that can be stopped from
+    /// outside: async handlers are dropped, requests waiting for a slot
+    /// or for a blocking worker never start, deferred requests are
+    /// answered in their responder's place. Synchronous handlers cannot be
+    /// stopped; they see their token, and what they return within the
+    /// grace period is written as they return it (as after `$/cancel`).
+    /// Whatever still runs after that is left behind.
+    async fn finish(&self, mut writer: JoinHandle<()>, shutdown: bool) {
+        let ending = if shutdown { SHUTDOWN } else { CLOSING };
+        self.ending.store(ending, Ordering::Release);
+        self.cancel_all();
+        // Synchronous requests still waiting for a blocking worker: run
+        // them here, where they only answer (their token is cancelled),
+        // rather than after the jobs that hold every worker.
+        let queued = self.shared.lane.take_queued(self.client.id());
+        if !queued.is_empty() {
+            tokio::task::spawn_blocking(move || {
+                for job in queued {
+                    job();
+                }
+            });
         }
         let grace = self.shared.grace;
         // The whole ending, output included, takes at most the grace
@@ -380,14 +425,10 @@ impl Conn {
         let deadline = tokio::time::Instant::now() + grace + Duration::from_secs(1);
         if !self.wait_idle(grace).await {
             log::warn!(
-                "{} request(s) still running {} ms after end of input; cancelling them",
+                "{} request(s) still running {} ms after they were cancelled; leaving them behind",
                 self.active(),
                 grace.as_millis()
             );
-            self.cancel_all();
-            if !self.wait_idle(AFTER_CANCEL).await {
-                log::warn!("{} request(s) ignore cancellation; leaving them behind", self.active());
-            }
         }
         self.outbox.close();
         let left = deadline.saturating_duration_since(tokio::time::Instant::now()).max(Duration::from_millis(100));
@@ -426,7 +467,8 @@ async fn wait_or_cancel(slots: Arc<Semaphore>, token: &CancelToken) -> Option<Ow
 }
 
 async fn answer_cancelled(ticket: Ticket) {
-    ticket.conn.outbox.push(wire::err_line(&ticket.id, "cancelled")).await;
+    let error = ticket.conn.cancelled();
+    ticket.conn.outbox.push(wire::error_line(&ticket.id, &error)).await;
 }
 
 fn start(ticket: Ticket, job: Job) {
@@ -437,11 +479,13 @@ fn start(ticket: Ticket, job: Job) {
     } else if matches!(handler.run, Run::Blocking(_)) {
         {
             let lane = ticket.conn.shared.lane.clone();
-            // A request cancelled while queued here is answered when its
-            // turn comes, without running.
-            lane.submit(Box::new(move || {
+            let owner = ticket.conn.client.id();
+            // A request cancelled while queued here is answered without
+            // running: when its turn comes after `$/cancel`, at once at the
+            // end of the connection (`finish` takes it out of the queue).
+            lane.submit(owner, Box::new(move || {
                 let reply = if ctx.is_cancelled() {
-                    Err(Error::new("cancelled"))
+                    Err(ticket.conn.cancelled())
                 } else {
                     let f = match &handler.run {
                         Run::Blocking(f) => f,
@@ -459,7 +503,7 @@ fn start(ticket: Ticket, job: Job) {
             tokio::spawn(async move {
                 let id = ticket.id.clone();
                 let reply = if ticket.token.is_cancelled() {
-                    Err(Error::new("cancelled"))
+                    Err(ticket.conn.cancelled())
                 } else {
                     let f = match &handler.run {
                         Run::Async(f) => f,
@@ -472,7 +516,7 @@ fn start(ticket: Ticket, job: Job) {
                             tokio::select! {
                                 biased;
                                 r = CatchUnwind::new(fut) => r.unwrap_or_else(|msg| Err(panicked(&msg))),
-                                _ = ticket.token.cancelled() => Err(Error::new("cancelled")),
+                                _ = ticket.token.cancelled() => Err(ticket.conn.cancelled()),
                             }
                         }
                         Err(payload) => Err(panicked(&panic_message(payload.as_ref()))),
@@ -492,6 +536,7 @@ fn start_deferred(ticket: Ticket, handler: Arc<Handler>, params: Value, ctx: Con
     let (responder, slot, gone) = Responder::new(ctx.clone());
     let claim = slot.claim.clone();
     let lane = ticket.conn.shared.lane.clone();
+    let owner = ticket.conn.client.id();
     tokio::spawn(watch_deferred(ticket, claim, gone));
     let job = move || {
         // Cancelled while queued: dropping the responder lets the watcher
@@ -510,13 +555,13 @@ fn start_deferred(ticket: Ticket, handler: Arc<Handler>, params: Value, ctx: Con
         }
         drop(slot);
     };
-    lane.submit(Box::new(job));
+    lane.submit(owner, Box::new(job));
 }
 
 async fn watch_deferred(ticket: Ticket, claim: Arc<Claim>, gone: tokio::sync::oneshot::Receiver<()>) {
     let line = tokio::select! {
         biased;
-        _ = ticket.token.cancelled() => wire::err_line(&ticket.id, "cancelled"),
+        _ = ticket.token.cancelled() => wire::error_line(&ticket.id, &ticket.conn.cancelled()),
         _ = gone => wire::err_line(&ticket.id, responder::DROPPED),
     };
     if claim.take() {

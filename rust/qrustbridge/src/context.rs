@@ -75,8 +75,8 @@ impl Context {
 
     /// True once the request is cancelled: by the client (through the
     /// cancel method, see [`Server::cancel_method`](crate::Server::cancel_method)),
-    /// because its connection broke, or because shutdown's grace period
-    /// ran out. The client ignores anything sent for a cancelled request,
+    /// because its connection broke or ended, or because shutdown began
+    /// (a synchronous handler then has the grace period to return). The client ignores anything sent for a cancelled request,
     /// so a handler should stop early and return `Err("cancelled".into())`.
     pub fn is_cancelled(&self) -> bool {
         self.token.is_cancelled()

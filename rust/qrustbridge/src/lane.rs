@@ -20,7 +20,8 @@ pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
 
 #[derive(Default)]
 struct State {
-    queue: VecDeque<Job>,
+    /// Jobs waiting for a worker, with the id of the connection that queued them.
+    queue: VecDeque<(u64, Job)>,
     workers: usize,
     idle: usize,
     /// No more jobs: idle workers leave at once (a runtime being dropped
@@ -45,11 +46,11 @@ impl Lane {
         Lane { inner: Arc::new(Inner { state: Mutex::default(), work: Condvar::new(), max: max_workers.max(1) }) }
     }
 
-    /// Queues `job`; starts a worker (on the current runtime's blocking
-    /// pool) if none is idle and the bound allows.
-    pub(crate) fn submit(&self, job: Job) {
+    /// Queues `job` for connection `owner`; starts a worker (on the
+    /// current runtime's blocking pool) if none is idle and the bound allows.
+    pub(crate) fn submit(&self, owner: u64, job: Job) {
         let mut st = lock(&self.inner.state);
-        st.queue.push_back(job);
+        st.queue.push_back((owner, job));
         if st.idle > 0 {
             drop(st);
             self.inner.work.notify_one();
@@ -65,6 +66,26 @@ impl Lane {
 }
 
 impl Lane {
+    /// Takes out the jobs of connection `owner` that no worker has started
+    /// yet, in queue order: at shutdown its connection runs them itself
+    /// (they see their cancelled token and only answer), instead of
+    /// leaving them behind the jobs that block the workers.
+    pub(crate) fn take_queued(&self, owner: u64) -> Vec<Job> {
+        let mut st = lock(&self.inner.state);
+        if !st.queue.iter().any(|(o, _)| *o == owner) {
+            return Vec::new();
+        }
+        let mut mine = Vec::new();
+        for (o, job) in std::mem::take(&mut st.queue) {
+            if o == owner {
+                mine.push(job);
+            } else {
+                st.queue.push_back((o, job));
+            }
+        }
+        mine
+    }
+
     /// Lets idle workers leave now; queued jobs still run.
     pub(crate) fn close(&self) {
         lock(&self.inner.state).closed = true;
@@ -77,7 +98,7 @@ fn work(inner: &Inner) {
         let job = {
             let mut st = lock(&inner.state);
             loop {
-                if let Some(job) = st.queue.pop_front() {
+                if let Some((_, job)) = st.queue.pop_front() {
                     break job;
                 }
                 if st.closed {
@@ -114,7 +135,7 @@ mod tests {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         for i in 0..50 {
             let (running, peak, tx) = (running.clone(), peak.clone(), tx.clone());
-            lane.submit(Box::new(move || {
+            lane.submit(1, Box::new(move || {
                 let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                 peak.fetch_max(now, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(2));
@@ -129,6 +150,45 @@ mod tests {
         done.sort_unstable();
         assert!(done.into_iter().eq(0..50));
         assert!(peak.load(Ordering::SeqCst) <= 3, "peak {}", peak.load(Ordering::SeqCst));
+        lane.close();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn take_queued_returns_only_that_owners_unstarted_jobs_in_order() {
+        let lane = Lane::new(1);
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        lane.submit(1, Box::new(move || {
+            started_tx.send(()).unwrap();
+            let _ = release_rx.recv();
+        }));
+        started_rx.recv().unwrap();
+        let ran = Arc::new(Mutex::new(Vec::new()));
+        let (done_tx, done_rx) = tokio::sync::mpsc::unbounded_channel();
+        for (owner, tag) in [(1, "a"), (2, "x"), (1, "b")] {
+            let (ran, done) = (ran.clone(), done_tx.clone());
+            lane.submit(
+                owner,
+                Box::new(move || {
+                    lock(&ran).push(tag);
+                    let _ = done.send(());
+                }),
+            );
+        }
+        let mine = lane.take_queued(1);
+        assert_eq!(mine.len(), 2);
+        assert!(lane.take_queued(1).is_empty());
+        for job in mine {
+            job();
+        }
+        assert_eq!(*lock(&ran), vec!["a", "b"]);
+        // The other owner's job is still queued and runs once the worker is free.
+        release_tx.send(()).unwrap();
+        let mut done_rx = done_rx;
+        for _ in 0..3 {
+            done_rx.recv().await.unwrap();
+        }
+        assert_eq!(*lock(&ran), vec!["a", "b", "x"]);
         lane.close();
     }
 }

@@ -92,9 +92,10 @@
 //! * At most [`max_in_flight`](Server::max_in_flight) requests of a
 //!   connection run at once; up to [`max_queued`](Server::max_queued) more
 //!   wait for a slot, still cancellable (a cancelled waiting request is
-//!   answered `cancelled` at once, without running; a synchronous request
-//!   queued for a blocking worker is answered `cancelled` when its turn
-//!   comes). When both are used
+//!   answered `cancelled` at once, without running; after a cancel
+//!   request, a synchronous request queued for a blocking worker is
+//!   answered `cancelled` when its turn comes, at shutdown at once). When
+//!   both are used
 //!   up, the reader stops reading: the client's writes then block, which
 //!   is the backpressure.
 //! * Output is bounded by [`max_output_bytes`](Server::max_output_bytes)
@@ -111,12 +112,16 @@
 //! ## Shutdown
 //!
 //! SIGTERM, SIGINT, [`ShutdownHandle::shutdown`] or (stdio) stdin EOF stop
-//! the reading. Running requests get the grace period
+//! the reading (and accepting), then at once cancel every request's token:
+//! async handlers are dropped, and they, requests that never started and
+//! unanswered deferred requests are answered
+//! `cancelled: server shutting down` right away. Synchronous handlers see
+//! [`Context::is_cancelled`] and get the grace period
 //! ([`shutdown_timeout`](Server::shutdown_timeout), 2 s by default) to
-//! finish and answer; then every request's token is cancelled (async
-//! handlers are dropped, synchronous ones see
-//! [`Context::is_cancelled`]), output is drained and `serve_*` returns
-//! `Ok(())`, so `main` ends with status 0. A second signal exits at once.
+//! return; what they return within it is written as returned. Then output
+//! is drained (the whole ending takes at most the grace period plus a
+//! second) and `serve_*` returns `Ok(())`, so `main` ends with status 0;
+//! handlers still running are left behind. A second signal exits at once.
 //!
 //! ## Logging
 //!

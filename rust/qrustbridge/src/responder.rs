@@ -49,8 +49,8 @@ pub(crate) struct Slot {
 ///
 /// The client gets exactly one response, whatever happens:
 /// * answered: that answer;
-/// * cancelled first (by the client, at the end of shutdown's grace
-///   period, or because the connection broke): `cancelled`, at once; a
+/// * cancelled first (by the client, at shutdown, or because the
+///   connection broke or ended): `cancelled`, at once; a
 ///   later answer is dropped and the answering call returns `false`;
 /// * dropped without answering (also when the thread holding it panics):
 ///   the error `no reply: the handler dropped its Responder without
@@ -58,7 +58,7 @@ pub(crate) struct Slot {
 ///
 /// Until it is answered the request counts as running (toward
 /// [`Server::max_in_flight`](crate::Server::max_in_flight)), stays
-/// cancellable, and shutdown waits for it within the grace period.
+/// cancellable; shutdown answers it at once and does not wait for it.
 ///
 /// The final response is queued at once, without waiting for room in the
 /// client's output budget (the line exists already; waiting would only

@@ -202,10 +202,11 @@ impl Server {
         self
     }
 
-    /// The grace period: how long running requests may take to finish
+    /// The grace period: how long synchronous handlers may take to return
     /// after the input ended (EOF, SIGTERM, [`ShutdownHandle::shutdown`])
-    /// before they are cancelled; the same bound applies to draining the
-    /// output. Default [`DEFAULT_SHUTDOWN_TIMEOUT`].
+    /// and their tokens were cancelled. Everything else is cancelled and
+    /// answered at once, without waiting. Draining the output takes at most
+    /// one second more. Default [`DEFAULT_SHUTDOWN_TIMEOUT`].
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Server {
         self.shutdown_timeout = timeout;
         self
@@ -370,9 +371,9 @@ impl Server {
     /// Registers an async handler: `f` gets the params and an owned
     /// [`Context`] and returns a future, which runs as a task on the
     /// runtime's workers. When the request is cancelled (by the client, at
-    /// the end of the grace period, or when the connection breaks) its
-    /// token is cancelled and the future is dropped; the client gets the
-    /// error `cancelled`. A panic is answered like in [`handler`](Self::handler).
+    /// shutdown, or when the connection breaks or ends) its token is
+    /// cancelled and the future is dropped; the client gets the error
+    /// `cancelled` (at shutdown `cancelled: server shutting down`). A panic is answered like in [`handler`](Self::handler).
     ///
     /// ```no_run
     /// # use qrustbridge::Server;
@@ -677,8 +678,9 @@ impl Server {
 
     /// Serves a single client over the given blocking streams: sends the
     /// ready event, answers requests read from `input` on `output` until
-    /// `input` ends, gives running requests the grace period, flushes and
-    /// returns. Signals and [`ShutdownHandle`] are not involved.
+    /// `input` ends, then shuts down like [`serve_stdio`](Self::serve_stdio)
+    /// at stdin EOF (every request cancelled at once, synchronous handlers
+    /// get the grace period), flushes and returns. Signals and [`ShutdownHandle`] are not involved.
     ///
     /// Use it to unit-test handlers in memory or to serve a transport of
     /// your own; [`serve_io_async`](Self::serve_io_async) takes tokio
@@ -729,9 +731,12 @@ impl Server {
 
     /// Serves the parent process over stdin/stdout until stdin reaches EOF
     /// or shutdown is requested (SIGTERM, SIGINT, [`ShutdownHandle`]);
-    /// then running requests get the grace period, the rest is cancelled,
-    /// output is flushed and `Ok(())` is returned, so `main` can simply end
-    /// (exit status 0). A second signal exits at once.
+    /// then every request is cancelled at once (async handlers dropped,
+    /// requests not yet started never start, all answered
+    /// `cancelled: server shutting down`), synchronous handlers get the
+    /// grace period ([`shutdown_timeout`](Self::shutdown_timeout)) to
+    /// return, output is flushed and `Ok(())` is returned, so `main` can
+    /// simply end (exit status 0). A second signal exits at once.
     ///
     /// Stdout belongs to the protocol, and is protected: the protocol goes
     /// to a private duplicate of file descriptor 1, and fd 1 is pointed at
@@ -775,8 +780,9 @@ impl Server {
     ///   responses, chunks and `Context` events, and can cancel only its own
     ///   requests; [`EventEmitter`] events go to all clients.
     /// * On shutdown the socket file and the lock file are removed, every
-    ///   client's input stops being read and its running requests get the
-    ///   grace period.
+    ///   client's input stops being read and its requests are cancelled
+    ///   as in [`serve_stdio`](Self::serve_stdio) (synchronous handlers get
+    ///   the grace period).
     ///
     /// systemd: when started by socket activation (`LISTEN_PID` is this
     /// process and `LISTEN_FDS` ≥ 1), the passed socket (fd 3) is served

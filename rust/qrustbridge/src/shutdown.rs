@@ -9,10 +9,12 @@ use tokio_util::sync::CancellationToken;
 
 /// Stops a running `serve_stdio`, `serve_unix_socket` or `serve_tcp` (or
 /// their async variants) from anywhere, exactly as SIGTERM would: no new
-/// input is read, running requests get the grace period
+/// input is read, every request is cancelled at once (async handlers are
+/// dropped, requests not yet started never start), synchronous handlers
+/// get the grace period
 /// ([`Server::shutdown_timeout`](crate::Server::shutdown_timeout)) to
-/// finish, the rest is cancelled, output is flushed, the socket file is
-/// removed, and the `serve_*` call returns `Ok(())`.
+/// return, output is flushed, the socket file is removed, and the
+/// `serve_*` call returns `Ok(())`.
 ///
 /// Obtain it with [`Server::shutdown_handle`](crate::Server::shutdown_handle).
 /// It is `Clone + Send + Sync`. Calling [`shutdown`](Self::shutdown) before

@@ -231,11 +231,11 @@ fn a_dropped_responder_answers_with_an_error_never_silence() {
     assert_eq!(c.recv(), err("3", "handler panicked: deferred boom"));
     c.send("4", "panic_in_thread", Value::Null);
     assert_eq!(c.recv(), err("4", DROPPED));
-    // Unanswered at the end of input: cancelled after the grace period.
+    // Unanswered at the end of input: cancelled at once, with the reason.
     c.send("5", "hand_out", Value::Null);
     let responder = responders.recv_timeout(Duration::from_secs(10)).unwrap();
     let (rest, _) = c.finish();
-    assert_eq!(rest, vec![err("5", "cancelled")]);
+    assert_eq!(rest, vec![err("5", "cancelled: server shutting down")]);
     assert!(responder.is_cancelled());
     assert!(!responder.ok(1));
 }
