@@ -14,6 +14,7 @@ class tst_QRustBridge : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void requestSentAsRunningBeginsIsAnswered();
     void init();
     void spawnResolvesTrueAfterReady();
     void spawnMissingBinaryResolvesFalse();
@@ -53,6 +54,28 @@ private Q_SLOTS:
 void tst_QRustBridge::init()
 {
     QRB_VERIFY_DEMO_BACKEND();
+}
+
+// The backend may print its ready line before QProcess has noticed that it
+// started. With I/O on the bridge's thread the ready line was then handled at
+// once, and a request sent from the state change found the process not yet
+// Running: the write was refused and the request never answered (seen in
+// the QML example under load). The transport now reads only after started().
+void tst_QRustBridge::requestSentAsRunningBeginsIsAnswered()
+{
+    for (int round = 0; round < 20; ++round) {
+        QRustBridge bridge(demoOptions());
+        QFuture<QJsonValue> reply;
+        connect(&bridge, &QRustBridge::stateChanged, this, [&](QRustBridge::State state) {
+            if (state == QRustBridge::State::Running)
+                reply = bridge.sendCommand(QStringLiteral("echo"), round);
+        });
+        QFuture<bool> spawned = bridge.spawn();
+        QRB_WAIT(spawned, 15000);
+        QVERIFY(spawned.result());
+        QRB_WAIT(reply, 15000);
+        QCOMPARE(reply.result(), QJsonValue(round));
+    }
 }
 
 void tst_QRustBridge::spawnResolvesTrueAfterReady()
