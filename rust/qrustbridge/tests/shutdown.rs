@@ -141,16 +141,7 @@ fn requests_waiting_for_a_slot_are_answered_cancelled_at_once() {
     s.wait_started("b");
     s.client.send("q1", "echo", json!(1));
     s.client.send("q2", "async_sleep", Value::Null);
-    s.client.sender().shutdown(Shutdown::Write).unwrap();
-    // "b" still blocks here: these answers cannot have waited for it.
-    let mut queued = vec![s.client.recv(), s.client.recv()];
-    queued.sort_by_key(|v| v["id"].as_str().unwrap_or("").to_owned());
-    assert_eq!(queued, vec![err("q1", SHUTTING_DOWN), err("q2", SHUTTING_DOWN)]);
-    s.release.send(()).unwrap();
-    let (rest, _) = s.client.finish();
-    assert_eq!(rest, vec![ok("b", json!({"released": true, "cancelled": true}))]);
-    // Neither queued request ever started.
-    assert!(s.started.try_recv().is_err());
+    shut_down_with_q1_q2_queued_behind_b(s);
 }
 
 /// Synchronous requests waiting for a blocking worker (all busy) are
@@ -162,6 +153,12 @@ fn requests_waiting_for_a_blocking_worker_are_answered_cancelled_at_once() {
     s.wait_started("b");
     s.client.send("q1", "polite_sleep", Value::Null);
     s.client.send("q2", "echo", json!(2));
+    shut_down_with_q1_q2_queued_behind_b(s);
+}
+
+/// Ends the input while "b" blocks and "q1", "q2" wait behind it: both are
+/// answered cancelled while "b" still blocks, and neither ever starts.
+fn shut_down_with_q1_q2_queued_behind_b(mut s: Setup) {
     s.client.sender().shutdown(Shutdown::Write).unwrap();
     let mut queued = vec![s.client.recv(), s.client.recv()];
     queued.sort_by_key(|v| v["id"].as_str().unwrap_or("").to_owned());
