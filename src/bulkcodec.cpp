@@ -27,14 +27,14 @@ BulkCodec::~BulkCodec()
 
 void BulkCodec::pushLines(QByteArrayList &&lines, quint64 generation)
 {
-    for (QByteArray &line : lines) {
-        Item item;
-        const qint64 bytes = line.size();
-        item.line = std::move(line);
-        item.kind = Item::Kind::Line;
-        item.generation = generation;
-        push(std::move(item), bytes);
-    }
+    qint64 bytes = 0;
+    for (const QByteArray &line : lines)
+        bytes += line.size();
+    Item item;
+    item.kind = Item::Kind::Lines;
+    item.lines = std::move(lines);
+    item.generation = generation;
+    push(std::move(item), bytes);
 }
 
 void BulkCodec::pushMessage(InboundMessage &&message)
@@ -121,7 +121,6 @@ void BulkCodec::run()
 void BulkCodec::process(std::vector<Item> &items)
 {
     std::vector<InboundMessage> messages;
-    messages.reserve(items.size());
     qint64 lineBytes = 0;
     bool encoded = false;
     for (Item &item : items) {
@@ -138,13 +137,15 @@ void BulkCodec::process(std::vector<Item> &items)
             messages.push_back(std::move(item.message));
             continue;
         }
-        lineBytes += item.line.size();
-        InboundMessage message;
-        if (IoWorker::decodeLine(item.line, message, *m_log)) {
-            message.generation = item.generation;
-            messages.push_back(std::move(message));
+        for (QByteArray &line : item.lines) {
+            lineBytes += line.size();
+            InboundMessage message;
+            if (IoWorker::decodeLine(line, message, *m_log)) {
+                message.generation = item.generation;
+                messages.push_back(std::move(message));
+            }
+            line = QByteArray();  // free a long line before the next is decoded
         }
-        item.line = QByteArray();  // free a long line before the next is decoded
     }
     if (encoded)
         m_workerWaker->post();  // its write waits for this, even if lines remain

@@ -56,9 +56,9 @@ public:
 private:
     struct Item
     {
-        enum class Kind { Line, Message, Encode };
+        enum class Kind { Lines, Message, Encode };
         Kind kind = Kind::Message;
-        QByteArray line;          // Line: decoded
+        QByteArrayList lines;     // Lines: decoded (one read's worth: one item, not one per line)
         InboundMessage message;   // Message: passed through
         OutboundRequest request;  // Encode: serialized
         quint64 generation = 0;

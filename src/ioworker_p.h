@@ -81,7 +81,7 @@ public:
     static constexpr qsizetype bulkLineBytes = 64 * 1024;
     static constexpr qint64 bulkReadBytes = 16 * 1024;
     // Reading pauses while more than this waits for the BulkCodec.
-    static constexpr qint64 bulkQueueLimit = 4 * 1024 * 1024;
+    static constexpr qint64 bulkQueueLimit = 1024 * 1024;
     // BridgeThread placement: params that may serialize to more than this
     // are serialized by the BulkCodec.
     static constexpr qint64 bulkRequestBytes = 64 * 1024;
