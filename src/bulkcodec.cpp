@@ -4,13 +4,17 @@
 #include "iochannel_p.h"
 #include "ioworker_p.h"
 #include "messagecodec_p.h"
+#include "protocoltrace_p.h"
 #include "threadwaker_p.h"
 
-BulkCodec::BulkCodec(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWaker *workerWaker, BridgeLog *log)
+BulkCodec::BulkCodec(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWaker *workerWaker, BridgeLog *log,
+                     qint64 maxPayloadSize, bool trace)
     : m_channel(channel)
     , m_bridgeWaker(bridgeWaker)
     , m_workerWaker(workerWaker)
     , m_log(log)
+    , m_scanner(maxPayloadSize)
+    , m_trace(trace)
     , m_thread([this] { run(); })
 {
 }
@@ -25,14 +29,13 @@ BulkCodec::~BulkCodec()
     m_thread.join();
 }
 
-void BulkCodec::pushLines(QByteArrayList &&lines, quint64 generation)
+void BulkCodec::pushBytes(QByteArray &&partialLine, const QByteArray &data, quint64 generation)
 {
-    qint64 bytes = 0;
-    for (const QByteArray &line : lines)
-        bytes += line.size();
     Item item;
-    item.kind = Item::Kind::Lines;
-    item.lines = std::move(lines);
+    item.kind = Item::Kind::Bytes;
+    const qint64 bytes = partialLine.size() + data.size();
+    item.partialLine = std::move(partialLine);
+    item.data = data;
     item.generation = generation;
     push(std::move(item), bytes);
 }
@@ -79,7 +82,7 @@ void BulkCodec::push(Item &&item, qint64 bytes)
 bool BulkCodec::isIdle() const
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    return m_queue.empty() && !m_working;
+    return m_queue.empty() && !m_working && !m_holdsPartialLine;
 }
 
 qint64 BulkCodec::queuedBytes() const
@@ -109,12 +112,31 @@ void BulkCodec::run()
         bool idle = false;
         {
             std::lock_guard<std::mutex> lock(m_mutex);
+            m_holdsPartialLine = m_scanner.bufferedBytes() > 0 || m_scanner.isDiscarding();
             idle = m_queue.empty();
             if (idle)
                 m_working = false;
         }
         if (idle)
             m_workerWaker->post();
+    }
+}
+
+void BulkCodec::split(Item &item, QByteArrayList &lines)
+{
+    if (item.generation != m_scannerGeneration) {
+        m_scanner.clear();  // a partial line of a transport that is gone
+        m_scannerGeneration = item.generation;
+    }
+    const quint64 droppedBefore = m_scanner.droppedLineCount();
+    m_scanner.push(item.partialLine, lines);
+    m_scanner.push(item.data, lines);
+    item.partialLine = item.data = QByteArray();
+    if (m_scanner.droppedLineCount() != droppedBefore)
+        IoWorker::warnDroppedLine(*m_log, m_scanner.maxPayloadSize());
+    if (m_trace) {
+        for (const QByteArray &line : std::as_const(lines))
+            ProtocolTrace::received(line);
     }
 }
 
@@ -137,7 +159,9 @@ void BulkCodec::process(std::vector<Item> &items)
             messages.push_back(std::move(item.message));
             continue;
         }
-        for (QByteArray &line : item.lines) {
+        QByteArrayList lines;
+        split(item, lines);
+        for (QByteArray &line : lines) {
             lineBytes += line.size();
             InboundMessage message;
             if (IoWorker::decodeLine(line, message, *m_log)) {

@@ -3,6 +3,8 @@
 #include "jsonwriter_p.h"
 #include "messages_p.h"
 
+#include <QRustBridge/qrustlinescanner.h>
+
 #include <QtCore/QByteArrayList>
 
 #include <condition_variable>
@@ -28,13 +30,19 @@ class BulkCodec
 public:
     // `bridgeWaker` is posted when the channel wants the bridge woken,
     // `workerWaker` each time a batch is done (the worker may resume reading).
-    BulkCodec(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWaker *workerWaker, BridgeLog *log);
+    // `maxPayloadSize` and `trace` as the worker's (QRustBridgeOptions).
+    BulkCodec(IoChannel *channel, ThreadWaker *bridgeWaker, ThreadWaker *workerWaker, BridgeLog *log,
+              qint64 maxPayloadSize, bool trace);
     // Joins the thread; what is queued is dropped.
     ~BulkCodec();
     BulkCodec(const BulkCodec &) = delete;
     BulkCodec &operator=(const BulkCodec &) = delete;
 
-    void pushLines(QByteArrayList &&lines, quint64 generation);
+    // Bytes read from the transport; `partialLine` is what the worker's
+    // scanner held (QRustLineScanner::takePartialLine()). Lines are split and
+    // decoded here; an incomplete one stays here, and isIdle() is false until
+    // it completes, so the worker keeps handing over what follows.
+    void pushBytes(QByteArray &&partialLine, const QByteArray &data, quint64 generation);
     void pushMessage(InboundMessage &&message);
 
     // A request serialized here; the worker collects it with takeEncoded()
@@ -48,30 +56,36 @@ public:
     };
     void pushEncode(OutboundRequest &&request, quint64 generation);
     bool takeEncoded(EncodedRequest &out);
-    // Nothing queued and nothing being decoded: results are all in the channel.
+    // Nothing queued, nothing being decoded, no incomplete line held: results
+    // are all in the channel.
     bool isIdle() const;
-    // Line bytes waiting (not yet taken by the thread).
+    // Bytes waiting (not yet taken by the thread).
     qint64 queuedBytes() const;
 
 private:
     struct Item
     {
-        enum class Kind { Lines, Message, Encode };
+        enum class Kind { Bytes, Message, Encode };
         Kind kind = Kind::Message;
-        QByteArrayList lines;     // Lines: decoded (one read's worth: one item, not one per line)
+        QByteArray partialLine;   // Bytes: continued by `data`
+        QByteArray data;          // Bytes: one read, split and decoded
         InboundMessage message;   // Message: passed through
         OutboundRequest request;  // Encode: serialized
         quint64 generation = 0;
     };
     void run();
     void process(std::vector<Item> &items);
+    void split(Item &item, QByteArrayList &lines);
     void push(Item &&item, qint64 bytes);
 
     IoChannel *const m_channel;
     ThreadWaker *const m_bridgeWaker;
     ThreadWaker *const m_workerWaker;
     BridgeLog *const m_log;
-    JsonWriter m_jsonWriter;  // the thread's own
+    JsonWriter m_jsonWriter;       // the thread's own
+    QRustLineScanner m_scanner;    // the thread's own
+    quint64 m_scannerGeneration = 0;
+    const bool m_trace;
 
     mutable std::mutex m_mutex;  // std::mutex: ThreadSanitizer sees the hand-off
     std::condition_variable m_wake;
@@ -79,6 +93,7 @@ private:
     std::vector<EncodedRequest> m_encoded;
     qint64 m_queuedBytes = 0;
     bool m_working = false;
+    bool m_holdsPartialLine = false;
     bool m_stopping = false;
     std::thread m_thread;  // last: starts once everything above exists
 };

@@ -275,7 +275,8 @@ void IoWorker::writeEncodedRequests()
 BulkCodec &IoWorker::bulkCodec()
 {
     if (!m_bulk)
-        m_bulk = std::make_unique<BulkCodec>(m_channel, m_bridgeWaker, &m_waker, m_log);
+        m_bulk = std::make_unique<BulkCodec>(m_channel, m_bridgeWaker, &m_waker, m_log, m_scanner.maxPayloadSize(),
+                                             m_trace);
     return *m_bulk;
 }
 
@@ -299,54 +300,50 @@ void IoWorker::onData(const QByteArray &data)
     if (!m_channel)
         return;  // shut down while the transport was still delivering
     const EntryScope entry(this);
+    // A big read (a stream's burst) or a long line goes to the codec thread
+    // whole, unsplit; so does everything while it holds any of ours, which
+    // keeps the order.
+    if (m_placement == Placement::BridgeThread && !m_scanner.isDiscarding()
+        && (bulkBusy() || data.size() >= bulkReadBytes || m_scanner.bufferedBytes() + data.size() >= bulkLineBytes)) {
+        handOver(data);
+        return;
+    }
     m_lines.clear();
     const quint64 droppedBefore = m_scanner.droppedLineCount();
     m_scanner.push(data, m_lines);
-    if (m_scanner.droppedLineCount() != droppedBefore) {
-        m_log->queue(QtWarningMsg,
-                     QStringLiteral("dropped a line from the backend longer than maxPayloadSize (%1 bytes)")
-                         .arg(m_scanner.maxPayloadSize()),
-                     {{QStringLiteral("maxPayloadSize"), m_scanner.maxPayloadSize()}});
-    }
+    if (m_scanner.droppedLineCount() != droppedBefore)
+        warnDroppedLine(*m_log, m_scanner.maxPayloadSize());
     qint64 lineBytes = 0;
-    qsizetype longest = 0;
-    for (const QByteArray &line : m_lines) {
+    for (const QByteArray &line : std::as_const(m_lines)) {
         if (m_trace)
             ProtocolTrace::received(line);
         lineBytes += line.size();
-        longest = qMax(longest, line.size());
-    }
-    const bool tooMuchHere = m_placement == Placement::BridgeThread
-        && (lineBytes >= bulkReadBytes || longest >= bulkLineBytes);
-    if (tooMuchHere || bulkBusy())
-        decodeElsewhere(lineBytes);
-    else
-        decodeHere(lineBytes);
-    m_lines.clear();
-}
-
-void IoWorker::decodeHere(qint64 lineBytes)
-{
-    for (const QByteArray &line : m_lines) {
         InboundMessage message;
         if (decodeLine(line, message, *m_log))
             report(std::move(message));
     }
+    m_lines.clear();
     flushReports(lineBytes);
 }
 
-void IoWorker::decodeElsewhere(qint64 lineBytes)
+void IoWorker::handOver(const QByteArray &data)
 {
     flushReports();  // what was decoded here goes first
-    bulkCodec().pushLines(std::move(m_lines), m_generation);
-    m_lines = QByteArrayList();
-    if (lineBytes > 0 && m_bulk->queuedBytes() > bulkQueueLimit)
+    bulkCodec().pushBytes(m_scanner.takePartialLine(), data, m_generation);
+    if (m_bulk->queuedBytes() > bulkQueueLimit)
         m_pausedForBulk = true;
     // The codec fills the bridge's queue from its thread; its pushes cannot
     // pause reading themselves, so that is checked here, as they go in.
     if (m_channel->inboundOverLimit())
         m_pausedForQueue = true;
     applyReadingPause();
+}
+
+void IoWorker::warnDroppedLine(BridgeLog &log, qint64 maxPayloadSize)
+{
+    log.queue(QtWarningMsg,
+              QStringLiteral("dropped a line from the backend longer than maxPayloadSize (%1 bytes)").arg(maxPayloadSize),
+              {{QStringLiteral("maxPayloadSize"), maxPayloadSize}});
 }
 
 bool IoWorker::decodeLine(const QByteArray &line, InboundMessage &message, BridgeLog &log)

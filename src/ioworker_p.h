@@ -56,6 +56,7 @@ public:
 
     // One line from the backend: false (and a warning in `log`) if it is not a message.
     static bool decodeLine(const QByteArray &line, InboundMessage &message, BridgeLog &log);
+    static void warnDroppedLine(BridgeLog &log, qint64 maxPayloadSize);
 
     // Any thread: call after IoChannel::pushOutbound()/pushCommand() said so.
     void wake();
@@ -76,8 +77,8 @@ public:
     // a short event, so this keeps a queue of tiny ones near 10 MiB.
     static constexpr std::size_t inboundCountLimit = 64 * 1024;
 
-    // BridgeThread placement: a line this long, or a read whose complete
-    // lines add up to this much, is decoded by the BulkCodec.
+    // BridgeThread placement: a read this big, or one that makes a line
+    // this long, is split and decoded by the BulkCodec.
     static constexpr qsizetype bulkLineBytes = 64 * 1024;
     static constexpr qint64 bulkReadBytes = 16 * 1024;
     // Reading pauses while more than this waits for the BulkCodec.
@@ -116,9 +117,8 @@ private:
     private:
         IoWorker *const m_worker;
     };
-    // Decodes `m_lines` here, or hands them to the BulkCodec.
-    void decodeHere(qint64 lineBytes);
-    void decodeElsewhere(qint64 lineBytes);
+    // Hands a read to the BulkCodec, with the partial line it continues.
+    void handOver(const QByteArray &data);
     // Whether new reports must go through the BulkCodec to keep their order.
     bool bulkBusy() const;
     void checkBulkProgress();

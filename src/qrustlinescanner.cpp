@@ -87,6 +87,16 @@ void QRustLineScanner::clear()
     m_discarding = false;
 }
 
+QByteArray QRustLineScanner::takePartialLine()
+{
+    return std::exchange(m_partial, QByteArray());
+}
+
+bool QRustLineScanner::isDiscarding() const
+{
+    return m_discarding;
+}
+
 qint64 QRustLineScanner::bufferedBytes() const
 {
     return m_partial.size();

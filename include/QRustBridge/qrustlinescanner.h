@@ -29,6 +29,11 @@ public:
     void clear();
     /*! Bytes of the incomplete line held right now. */
     qint64 bufferedBytes() const;
+    /*! Removes and returns the incomplete line held, so that another
+        scanner can continue it (push() it there first). */
+    QByteArray takePartialLine();
+    /*! True while the rest of a line longer than maxPayloadSize() is being skipped. */
+    bool isDiscarding() const;
     /*! Longest line kept, in bytes, without its newline. */
     qint64 maxPayloadSize() const;
     /*! Sets maxPayloadSize() for lines that start after this call. */
