@@ -390,6 +390,7 @@ QRUSTBRIDGEELEMENT_OPTION(bool, bool, searchWorkingDirectory, setSearchWorkingDi
 QRUSTBRIDGEELEMENT_OPTION(bool, bool, traceMessages, setTraceMessages, traceMessages)
 QRUSTBRIDGEELEMENT_OPTION(int, int, streamBufferLimit, setStreamBufferLimit, streamBufferLimit)
 QRUSTBRIDGEELEMENT_OPTION(qint64, qint64, inboundHighWaterMark, setInboundHighWaterMark, inboundHighWaterMark)
+QRUSTBRIDGEELEMENT_OPTION(bool, bool, dedicatedIoThread, setDedicatedIoThread, dedicatedIoThread)
 QRUSTBRIDGEELEMENT_OPTION(QString, const QString &, expectedSchema, setExpectedSchema, expectedSchema)
 QRUSTBRIDGEELEMENT_OPTION(bool, bool, failOnSchemaMismatch, setFailOnSchemaMismatch, failOnSchemaMismatch)
 

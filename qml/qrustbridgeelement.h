@@ -83,6 +83,7 @@ class QRUSTBRIDGEQML_EXPORT QRustBridgeElement : public QObject, public QQmlPars
     Q_PROPERTY(bool traceMessages READ traceMessages WRITE setTraceMessages NOTIFY optionsChanged)
     Q_PROPERTY(int streamBufferLimit READ streamBufferLimit WRITE setStreamBufferLimit NOTIFY optionsChanged)
     Q_PROPERTY(qint64 inboundHighWaterMark READ inboundHighWaterMark WRITE setInboundHighWaterMark NOTIFY optionsChanged)
+    Q_PROPERTY(bool dedicatedIoThread READ dedicatedIoThread WRITE setDedicatedIoThread NOTIFY optionsChanged)
     Q_PROPERTY(QString expectedSchema READ expectedSchema WRITE setExpectedSchema NOTIFY optionsChanged)
     Q_PROPERTY(bool failOnSchemaMismatch READ failOnSchemaMismatch WRITE setFailOnSchemaMismatch NOTIFY optionsChanged)
 
@@ -144,6 +145,8 @@ public:
     void setStreamBufferLimit(int value);
     qint64 inboundHighWaterMark() const;
     void setInboundHighWaterMark(qint64 value);
+    bool dedicatedIoThread() const;
+    void setDedicatedIoThread(bool value);
     QString expectedSchema() const;
     void setExpectedSchema(const QString &value);
     bool failOnSchemaMismatch() const;

@@ -48,6 +48,14 @@ BridgeTestCase {
         verify(bridge.running, "the running backend is untouched");
     }
 
+    // The option moves the pipe's reading to a private thread; calls work the same.
+    function test_dedicatedIoThreadAnswersLikeTheDefault() {
+        const bridge = startedBridge({ dedicatedIoThread: true });
+        compare(bridge.dedicatedIoThread, true);
+        const echoed = awaitValue(bridge.call("echo", { hello: "thread" }));
+        compare(echoed.hello, "thread");
+    }
+
     function test_callResolvesWithResult() {
         const bridge = startedBridge();
         const results = awaitValue(task(function* () {
@@ -353,6 +361,7 @@ BridgeTestCase {
         compare(bridge.traceMessages, false);
         compare(bridge.streamBufferLimit, 10000);
         compare(bridge.inboundHighWaterMark, 16 * 1024 * 1024);
+        compare(bridge.dedicatedIoThread, false);
         compare(bridge.autoStart, false);
         bridge.environment = { QRUSTBRIDGE_TEST_VAR: "x", NUMBER: 5 };
         compare(bridge.environment.QRUSTBRIDGE_TEST_VAR, "x");
