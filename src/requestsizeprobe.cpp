@@ -60,12 +60,14 @@ bool RequestSizeProbe::measure(const QCborValue &value)
         m_count += m_counter->count;
         break;
     }
-    case QCborValue::Array:
-        for (const QCborValue &element : value.toArray()) {
-            if (!measure(element))
+    case QCborValue::Array: {
+        const QCborArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (!measure(array.at(i)))
                 return false;
         }
         break;
+    }
     case QCborValue::Map: {
         const QCborMap map = value.toMap();
         for (auto it = map.cbegin(), end = map.cend(); it != end; ++it) {
