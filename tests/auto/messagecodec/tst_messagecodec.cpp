@@ -3,8 +3,11 @@
 #include "jsonwriter_p.h"
 #include "largebuffer_p.h"
 #include "messagecodec_p.h"
+#include "requestsizeprobe_p.h"
 
+#include <QtCore/QCborArray>
 #include <QtCore/QCborValue>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -14,6 +17,9 @@ class tst_MessageCodec : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void sizeProbeAgreesWithTheWriter_data();
+    void sizeProbeAgreesWithTheWriter();
+    void sizeProbeStopsEarlyOnHugeArrays();
     void encodesRequest_data();
     void encodesRequest();
     void requestRoundTripsThroughJson();
@@ -400,4 +406,51 @@ void tst_MessageCodec::largeBufferGrowsWithoutMovingBytes()
 }
 
 QTEST_GUILESS_MAIN(tst_MessageCodec)
+// The bridge's thread serializes a request itself only if the probe says it
+// fits the budget: it must never call a big request small.
+void tst_MessageCodec::sizeProbeAgreesWithTheWriter_data()
+{
+    QTest::addColumn<QJsonValue>("params");
+    const QString ascii(100 * 1024, QLatin1Char('x'));
+    const QString nonAscii(40 * 1024, QChar(0x00e9));  // two UTF-8 bytes each
+    QJsonArray numbers;
+    for (int i = 0; i < 20000; ++i)
+        numbers.append(i);
+    QTest::newRow("small object") << QJsonValue(QJsonObject{{QStringLiteral("a"), 1}, {QStringLiteral("s"), QStringLiteral("hi")}});
+    QTest::newRow("long ASCII string in an object") << QJsonValue(QJsonObject{{QStringLiteral("s"), ascii}});
+    QTest::newRow("long non-ASCII string in an array") << QJsonValue(QJsonArray{nonAscii});
+    QTest::newRow("long bare string") << QJsonValue(ascii);
+    QTest::newRow("many numbers") << QJsonValue(numbers);
+    QTest::newRow("nested") << QJsonValue(QJsonObject{{QStringLiteral("a"), QJsonArray{QJsonObject{{ascii, 1}}}}});
+    QTest::newRow("null") << QJsonValue();
+}
+
+void tst_MessageCodec::sizeProbeAgreesWithTheWriter()
+{
+    QFETCH(QJsonValue, params);
+    JsonWriter writer;
+    QByteArray written;
+    writer.appendValue(written, params);
+    RequestSizeProbe probe;
+    for (const qint64 budget : {qint64(16), qint64(1024), qint64(64 * 1024), qint64(1024 * 1024)}) {
+        if (written.size() > budget)
+            QVERIFY2(probe.exceeds(params, budget), qPrintable(QStringLiteral("%1 bytes, budget %2").arg(written.size()).arg(budget)));
+    }
+}
+
+void tst_MessageCodec::sizeProbeStopsEarlyOnHugeArrays()
+{
+    // 2 million elements: the probe answers after about budget / 2 of them.
+    QCborArray huge;
+    for (int i = 0; i < 2000000; ++i)
+        huge.append(i);
+    const QJsonValue params = huge.toJsonArray();
+    RequestSizeProbe probe;
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(probe.exceeds(params, 64 * 1024));
+    QVERIFY(!probe.exceeds(QJsonArray{1, 2, 3}, 64 * 1024));
+    qInfo("probe of 2 000 000 numbers: %lld ms", qint64(timer.elapsed()));
+}
+
 #include "tst_messagecodec.moc"
