@@ -77,7 +77,7 @@ bool RequestSizeProbe::measure(const QCborValue &value)
         break;
     }
     default:
-        m_count += 8;  // a number's digits
+        m_count += 24;  // at most a double's longest form: never under the writer
         break;
     }
     return m_count <= m_budget;
