@@ -78,7 +78,13 @@ void tst_QRustLineScanner::keepsMultiMebibyteLines()
     QCOMPARE(lines.at(1), QByteArray("next"));
 }
 
-#if defined(Q_OS_LINUX)
+// Peak-memory checks: Linux only, and not under a sanitizer, whose
+// allocator's realloc() always copies.
+#if defined(Q_OS_LINUX) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define QRB_MEASURES_PEAK_MEMORY 1
+#endif
+
+#ifdef QRB_MEASURES_PEAK_MEMORY
 namespace {
 // VmHWM of this process in KiB (the peak resident set), or -1.
 qint64 peakResidentKiB()
@@ -115,8 +121,7 @@ void tst_QRustLineScanner::longLineIsNeverHeldTwice()
     for (qsizetype i = 0; i < readBytes; ++i)
         chunk[i] = char('a' + i % 26);
     QRustLineScanner scanner(lineBytes);
-#if defined(Q_OS_LINUX) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-    // (Sanitizers replace the allocator: their realloc() always copies.)
+#ifdef QRB_MEASURES_PEAK_MEMORY
     const bool measured = resetPeakResident();
     const qint64 before = peakResidentKiB();
 #endif
@@ -126,7 +131,7 @@ void tst_QRustLineScanner::longLineIsNeverHeldTwice()
     QVERIFY(lines.isEmpty());
     QCOMPARE(scanner.bufferedBytes(), lineBytes);
     scanner.push("\n", lines);
-#if defined(Q_OS_LINUX) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#ifdef QRB_MEASURES_PEAK_MEMORY
     if (measured && before > 0) {
         const qint64 grownKiB = peakResidentKiB() - before;
         const qint64 lineKiB = lineBytes / 1024;
