@@ -266,6 +266,9 @@ void tst_InboundFlow::busyAppThreadKeepsMemoryBoundedAndLosesNothing()
     constexpr qint64 events = floodEvents;
     QRustBridgeOptions options = demoOptions();
     options.dedicatedIoThread = dedicatedIoThread;
+    // The flood's own reply comes after every event: under a sanitizer,
+    // with I/O on the app's thread, that is longer than the default 30 s.
+    options.requestTimeoutMs = 240000;
     QRustBridge bridge(options);
     QVERIFY(start(bridge, transport));
 
