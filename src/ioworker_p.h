@@ -96,7 +96,7 @@ private:
     // Bridge destruction: stops the transport, tells the bridge's thread it
     // may go on, then deletes this worker and ends the thread.
     void shutdown();
-    // Stops the transport and the decoder; the channel is not touched after.
+    // Stops the transport and the BulkCodec; the channel is not touched after.
     // `keepObjects`: the transport is on the stack; leave its deletion to ours.
     void stopEverything(bool keepObjects);
     // BridgeThread placement: runs the bridge's delivery for what
