@@ -67,7 +67,7 @@ void IoWorker::openTransport(QRustTransport *transport, quint64 generation)
     dropTransport();
     m_scanner.clear();
     m_generation = generation;
-    // A new transport reads until the queue says otherwise (the decoder's
+    // A new transport reads until the queue says otherwise (the BulkCodec's
     // leftovers are of the old generation: the bridge drops them).
     m_readingPaused = m_pausedForQueue = m_pausedForBulk = false;
     m_encodingElsewhere = false;

@@ -26,8 +26,9 @@ struct QRustBridgeOptions;
 // - OwnThread: on the bridge's I/O thread, destroyed there; no member is
 //   ever touched by two threads. For TLS (decryption) and custom transports.
 // - BridgeThread: on the bridge's thread, so a small reply costs one
-//   wake-up instead of two; long lines and bursts are decoded by a
-//   BulkCodec thread, so the bridge's thread still never parses much.
+//   wake-up instead of two; long lines, bursts and big requests are
+//   handled by a BulkCodec thread, so the bridge's thread still never
+//   parses or serializes much.
 class IoWorker : public QObject
 {
     Q_OBJECT

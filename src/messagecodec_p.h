@@ -6,7 +6,7 @@
 
 class JsonWriter;
 
-// Lines <-> protocol messages (docs/protocol.md). Pure functions, used on the I/O thread.
+// Lines <-> protocol messages (docs/protocol.md). Pure functions, used by IoWorker and BulkCodec.
 namespace MessageCodec {
 
 // Appends `{"id":"<id>","method":...,"params":...}\n` to `out`. The I/O
