@@ -103,7 +103,7 @@ chroot_run sh -c 'echo "in the chroot: $(. /etc/os-release; echo "$PRETTY_NAME")
 
 jobs="${QT68_JOBS:-$(nproc)}"
 chroot_run sh -ec "
-  cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQRUSTBRIDGE_WERROR=ON -DQRUSTBRIDGE_TEST_SCREENSHOTS=OFF
+  cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQRUSTBRIDGE_WERROR=ON -DQRUSTBRIDGE_TEST_SCREENSHOTS=OFF -DQRUSTBRIDGE_BUILD_BENCHMARKS=OFF
   cmake --build /build --parallel $jobs
 "
 stage build

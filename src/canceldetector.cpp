@@ -9,7 +9,6 @@ CancelDetector::CancelDetector(QObject *context, Hooks hooks)
     : m_context(context)
     , m_hooks(std::move(hooks))
 {
-    m_pollTimer.setInterval(pollIntervalMs);
     QObject::connect(&m_pollTimer, &QTimer::timeout, context, [this] { poll(); });
 }
 
@@ -31,7 +30,13 @@ void CancelDetector::watch(QThread *thread)
         }
     }
     if (!m_pollTimer.isActive())
-        m_pollTimer.start();
+        m_pollTimer.start(pollIntervalMs);
+}
+
+int CancelDetector::pollInterval(std::size_t pending)
+{
+    const std::size_t scaled = pending / requestsPerPollInterval * std::size_t(pollIntervalMs);
+    return int(std::clamp(scaled, std::size_t(pollIntervalMs), std::size_t(60000)));
 }
 
 void CancelDetector::link(const QFuture<void> &typed, const QFuture<QJsonValue> &raw)
@@ -84,8 +89,11 @@ void CancelDetector::poll()
         if (!m_hooks.cancel(id))
             return;
     }
-    if (!m_hooks.hasPending()) {
+    const std::size_t pending = m_hooks.pendingCount();
+    if (pending == 0) {
         m_pollTimer.stop();
         m_links.clear();  // every request they point to has finished
+    } else if (pollInterval(pending) != m_pollTimer.interval()) {
+        m_pollTimer.setInterval(pollInterval(pending));
     }
 }

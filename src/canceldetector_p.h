@@ -17,7 +17,10 @@ class QThread;
 //    bridge's thread is about to wait: a same-thread cancel is noticed
 //    before the thread next sleeps;
 //  - every request, by a poll timer while requests are pending: cancels from
-//    another thread, or of requests beyond the watched ones;
+//    another thread, or of requests beyond the watched ones. The walk costs
+//    a cache miss per request, so with many thousands in flight the interval
+//    grows with their number (pollInterval()) and the walk stays a small
+//    share of the thread's time;
 //  - send<>()'s typed futures: cancelling one cancels the raw request it came
 //    from, which the two checks above then notice.
 class CancelDetector
@@ -28,13 +31,17 @@ public:
         std::function<std::vector<quint64>()> watchedCancellations;  // cheap: the watched entries only
         std::function<std::vector<quint64>()> allCancellations;      // walks every pending request
         std::function<bool()> hasWatched;
-        std::function<bool()> hasPending;
+        std::function<std::size_t()> pendingCount;
         // Cancels request `id`; returns false if that destroyed the owner
         // (and this detector with it), which stops the check at once.
         std::function<bool(quint64)> cancel;
     };
 
     static constexpr int pollIntervalMs = 10;
+    // Beyond this many pending requests the interval grows in proportion:
+    // 10 ms per 10 000 (a walk of 10 000 takes some 0.3 ms).
+    static constexpr std::size_t requestsPerPollInterval = 10000;
+    static int pollInterval(std::size_t pending);
     // Typed links checked whenever the thread is about to wait: as many as
     // PendingTable watches (the bridge asserts they agree).
     static constexpr int watchedLinks = 64;
@@ -51,6 +58,7 @@ public:
     void checkWatched();
     void poll();
     bool isPolling() const { return m_pollTimer.isActive(); }
+    int currentPollIntervalMs() const { return m_pollTimer.interval(); }
     std::size_t linkCount() const { return m_links.size(); }
 
 private:

@@ -304,7 +304,7 @@ void IoWorker::onData(const QByteArray &data)
     // whole, unsplit; so does everything while it holds any of ours, which
     // keeps the order.
     if (m_placement == Placement::BridgeThread && !m_scanner.isDiscarding()
-        && (bulkBusy() || data.size() >= bulkReadBytes || m_scanner.bufferedBytes() + data.size() >= bulkLineBytes)) {
+        && (bulkBusy() || data.size() >= bulkReadBytes || makesLongLine(data))) {
         handOver(data);
         return;
     }
@@ -337,6 +337,15 @@ void IoWorker::handOver(const QByteArray &data)
     if (m_channel->inboundOverLimit())
         m_pausedForQueue = true;
     applyReadingPause();
+}
+
+bool IoWorker::makesLongLine(const QByteArray &data) const
+{
+    // Only the ends matter: a line wholly inside a read is shorter than the read.
+    const qsizetype firstNewline = data.indexOf('\n');
+    if (m_scanner.bufferedBytes() + (firstNewline < 0 ? data.size() : firstNewline) >= bulkLineBytes)
+        return true;
+    return data.size() - 1 - data.lastIndexOf('\n') >= bulkLineBytes;
 }
 
 void IoWorker::warnDroppedLine(BridgeLog &log, qint64 maxPayloadSize)

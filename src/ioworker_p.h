@@ -78,10 +78,12 @@ public:
     // a short event, so this keeps a queue of tiny ones near 10 MiB.
     static constexpr std::size_t inboundCountLimit = 64 * 1024;
 
-    // BridgeThread placement: a read this big, or one that makes a line
-    // this long, is split and decoded by the BulkCodec.
+    // BridgeThread placement: a read this big, or one that begins or
+    // continues a line this long, is split and decoded by the BulkCodec. A
+    // full pipe (64 KiB) of small lines is decoded here: about a millisecond,
+    // and a thread hand-off per read would cost more than it saves.
     static constexpr qsizetype bulkLineBytes = 64 * 1024;
-    static constexpr qint64 bulkReadBytes = 16 * 1024;
+    static constexpr qint64 bulkReadBytes = 256 * 1024;
     // Reading pauses while more than this waits for the BulkCodec.
     static constexpr qint64 bulkQueueLimit = 1024 * 1024;
     // BridgeThread placement: params that may serialize to more than this
@@ -120,6 +122,7 @@ private:
     };
     // Hands a read to the BulkCodec, with the partial line it continues.
     void handOver(const QByteArray &data);
+    bool makesLongLine(const QByteArray &data) const;
     // Whether new reports must go through the BulkCodec to keep their order.
     bool bulkBusy() const;
     void checkBulkProgress();

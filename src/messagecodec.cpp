@@ -24,8 +24,8 @@ bool parseId(const QJsonValue &value, quint64 &id)
 }
 
 // --- reading: the fast path -------------------------------------------------------
-// Responses and stream chunks from our Rust crate (and any serde backend with
-// the same field order) look exactly like
+// Successful responses and stream chunks hold exactly these members, in
+// any order:
 //   {"id":"<digits>","success":true,"result":<value>}
 //   {"id":"<digits>","stream":true,"data":<value>}
 // For those only <value> is parsed (and plain ASCII strings, numbers and
@@ -138,33 +138,148 @@ bool parseValue(const char *p, const char *end, QJsonValue &out)
     return parseScalar(q, end, out) && q == end;
 }
 
-bool decodeFast(const QByteArray &line, InboundMessage &out)
+// Past the string that starts at `p` (its opening quote); nullptr if it is
+// not closed. Escapes are stepped over, not checked: the value's parser does that.
+const char *skipString(const char *p, const char *end)
 {
-    const char *p = line.constData();
-    const char *end = p + line.size();
-    while (end != p && isJsonSpace(end[-1]))
-        --end;
-    static constexpr char idPrefix[] = "{\"id\":\"";
-    if (end == p || end[-1] != '}' || !skipLiteral(p, end - 1, idPrefix, sizeof idPrefix - 1))
+    ++p;
+    for (;;) {
+        const auto *quote = static_cast<const char *>(std::memchr(p, '"', std::size_t(end - p)));
+        if (!quote)
+            return nullptr;
+        const char *run = quote;  // an odd run of backslashes escapes the quote
+        while (run != p && run[-1] == '\\')
+            --run;
+        if ((quote - run) % 2 == 0)
+            return quote + 1;
+        p = quote + 1;
+    }
+}
+
+// The end of the value that starts at `p`: where its brackets close, its
+// string ends, or (a scalar) the next separator. nullptr if it does not
+// end. Only finds the extent; parseValue() judges the text.
+const char *skipValue(const char *p, const char *end)
+{
+    int depth = 0;
+    while (p != end) {
+        switch (*p) {
+        case '"':
+            p = skipString(p, end);
+            if (!p)
+                return nullptr;
+            if (depth == 0)
+                return p;
+            continue;
+        case '{':
+        case '[':
+            ++depth;
+            break;
+        case '}':
+        case ']':
+            if (depth == 0)
+                return p;  // a scalar ends at its object's brace
+            if (--depth == 0)
+                return p + 1;
+            break;
+        case ',':
+        case ' ':
+        case '\t':
+        case '\r':
+        case '\n':
+            if (depth == 0)
+                return p;
+            break;
+        default:
+            break;
+        }
+        ++p;
+    }
+    return depth == 0 ? p : nullptr;
+}
+
+void skipSpace(const char *&p, const char *end)
+{
+    while (p != end && isJsonSpace(*p))
+        ++p;
+}
+
+bool parseIdString(const char *&p, const char *end, quint64 &id)
+{
+    if (p == end || *p++ != '"')
         return false;
-    --end;  // the closing brace
-    quint64 id = 0;
     const char *digits = p;
+    id = 0;
     while (p != end && *p >= '0' && *p <= '9' && p - digits < 19)
         id = id * 10 + quint64(*p++ - '0');
-    if (p == digits || p == end || *p++ != '"')
+    return p != digits && p != end && *p++ == '"';
+}
+
+bool decodeFast(const QByteArray &line, InboundMessage &out)
+{
+    // Members in any order (serde_json's json! sorts them, structs keep
+    // theirs), each at most once, and no others.
+    enum Member : unsigned { Id = 1, Stream = 2, Data = 4, Success = 8, Result = 16 };
+    const char *p = line.constData();
+    const char *end = p + line.size();
+    skipSpace(p, end);
+    if (p == end || *p++ != '{')
         return false;
-    static constexpr char chunkKeys[] = ",\"stream\":true,\"data\":";
-    static constexpr char resultKeys[] = ",\"success\":true,\"result\":";
+    unsigned seen = 0;
+    quint64 id = 0;
+    const char *valueBegin = nullptr;
+    const char *valueEnd = nullptr;
+    for (;;) {
+        skipSpace(p, end);
+        QLatin1StringView key;
+        if (!parsePlainString(p, end, key))
+            return false;
+        skipSpace(p, end);
+        if (p == end || *p++ != ':')
+            return false;
+        skipSpace(p, end);
+        unsigned member;
+        if (key == QLatin1StringView("id")) {
+            member = Id;
+            if (!parseIdString(p, end, id))
+                return false;
+        } else if (key == QLatin1StringView("data") || key == QLatin1StringView("result")) {
+            member = key.size() == 4 ? Data : Result;
+            valueBegin = p;
+            valueEnd = p = skipValue(p, end);
+            if (!p)
+                return false;
+        } else if (key == QLatin1StringView("stream") || key == QLatin1StringView("success")) {
+            member = key.size() == 6 ? Stream : Success;
+            if (!skipLiteral(p, end, "true", 4))
+                return false;  // false: the general path says what that means
+        } else {
+            return false;
+        }
+        if (seen & member)
+            return false;
+        seen |= member;
+        skipSpace(p, end);
+        if (p != end && *p == ',') {
+            ++p;
+            continue;
+        }
+        if (p == end || *p++ != '}')
+            return false;
+        break;
+    }
+    skipSpace(p, end);
+    if (p != end)
+        return false;
     InboundMessage::Kind kind;
-    if (skipLiteral(p, end, chunkKeys, sizeof chunkKeys - 1))
+    if (seen == (Id | Stream | Data))
         kind = InboundMessage::Kind::Chunk;
-    else if (skipLiteral(p, end, resultKeys, sizeof resultKeys - 1))
+    else if (seen == (Id | Success | Result))
         kind = InboundMessage::Kind::Response;
     else
         return false;
     QJsonValue value;
-    if (!parseValue(p, end, value))
+    if (!parseValue(valueBegin, valueEnd, value))
         return false;
     out.value = std::move(value);
     out.kind = kind;

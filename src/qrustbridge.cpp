@@ -32,7 +32,7 @@ QRustBridgePrivate::QRustBridgePrivate(QRustBridge *q, const QRustBridgeOptions 
     , cancellations(q, {[this] { return pending().watchedCancellations(); },
                         [this] { return pending().polledCancellations(); },
                         [this] { return pending().watchedCount() != 0; },
-                        [this] { return pending().size() != 0; },
+                        [this] { return std::size_t(pending().size()); },
                         [this](quint64 id) {
                             QPointer<QRustBridge> alive(this->q);
                             cancelRequest(id);

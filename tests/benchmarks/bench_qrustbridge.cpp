@@ -123,6 +123,7 @@ int main(int argc, char **argv)
     options.binaryPath = QFileInfo(QString::fromStdString(args.backend)).absoluteFilePath();
     options.requestTimeoutMs = 600000;        // the benchmark's own timeout decides
     options.maxPayloadSize = bench::kMaxPayload;  // the 50 MiB `big` reply line is a bit over 50 MiB
+    options.dedicatedIoThread = qEnvironmentVariableIntValue("BENCH_DEDICATED_IO_THREAD") == 1;
     QObject context;  // the receiver of every continuation, like a widget would be
     const bool direct = args.variant == "direct";
     const bool callback = args.variant == "callback";

@@ -275,8 +275,9 @@ void tst_MessageCodec::encodesLikeQtJsonWriter()
     }
 }
 
-// Responses and chunks in our backend's exact layout skip the envelope parse;
-// whatever the line, the message must be what the general path makes of it.
+// Successful responses and chunks skip the envelope parse, whatever the
+// order of their members; whatever the line, the message must be what the
+// general path makes of it.
 void tst_MessageCodec::decodesLikeQtJsonParser_data()
 {
     QTest::addColumn<QByteArray>("line");
@@ -292,8 +293,14 @@ void tst_MessageCodec::decodesLikeQtJsonParser_data()
         "{\"b\":2,\"a\":1}", "{\"a\":[1]}", "{\"a\":1", "\"\x7f\"", "\"0123456789abcdef0123456789abcdef\\\"\"",
     };
     for (const QByteArray &value : values) {
+        // Our crate's member order, serde_json's sorted one (json!), another,
+        // and one with spaces everywhere JSON allows them.
         for (const char *envelope : {"{\"id\":\"42\",\"stream\":true,\"data\":%1}",
-                                     "{\"id\":\"42\",\"success\":true,\"result\":%1}"}) {
+                                     "{\"id\":\"42\",\"success\":true,\"result\":%1}",
+                                     "{\"data\":%1,\"id\":\"42\",\"stream\":true}",
+                                     "{\"id\":\"42\",\"result\":%1,\"success\":true}",
+                                     "{\"success\":true,\"result\":%1,\"id\":\"42\"}",
+                                     " { \"stream\" : true , \"data\" : %1 , \"id\" : \"42\" } "}) {
             const QByteArray line = QByteArray(envelope).replace("%1", value);
             QTest::newRow(line.constData()) << line;
         }
@@ -309,6 +316,21 @@ void tst_MessageCodec::decodesLikeQtJsonParser_data()
     QTest::newRow("stream false") << QByteArray("{\"id\":\"3\",\"stream\":false,\"data\":1}");
     QTest::newRow("event key too") << QByteArray("{\"id\":\"3\",\"success\":true,\"result\":1,\"event\":\"e\"}");
     QTest::newRow("no closing brace") << QByteArray("{\"id\":\"3\",\"success\":true,\"result\":1");
+    QTest::newRow("id twice") << QByteArray("{\"id\":\"3\",\"id\":\"4\",\"success\":true,\"result\":1}");
+    QTest::newRow("result twice") << QByteArray("{\"id\":\"3\",\"result\":1,\"success\":true,\"result\":2}");
+    QTest::newRow("no data") << QByteArray("{\"id\":\"3\",\"stream\":true}");
+    QTest::newRow("no result") << QByteArray("{\"success\":true,\"id\":\"3\"}");
+    QTest::newRow("stream and success") << QByteArray("{\"id\":\"3\",\"stream\":true,\"success\":true,\"data\":1}");
+    QTest::newRow("data in a response") << QByteArray("{\"id\":\"3\",\"success\":true,\"data\":1}");
+    QTest::newRow("numeric id") << QByteArray("{\"data\":1,\"id\":3,\"stream\":true}");
+    QTest::newRow("extra key first") << QByteArray("{\"x\":0,\"data\":1,\"id\":\"3\",\"stream\":true}");
+    QTest::newRow("escaped key") << QByteArray("{\"d\\u0061ta\":1,\"id\":\"3\",\"stream\":true}");
+    QTest::newRow("value ends in backslashes") << QByteArray("{\"data\":\"a\\\\\",\"id\":\"3\",\"stream\":true}");
+    QTest::newRow("escaped quote in value") << QByteArray("{\"data\":[\"a\\\"],\",\"b\"],\"id\":\"3\",\"stream\":true}");
+    QTest::newRow("unclosed value") << QByteArray("{\"data\":[1,{\"a\":2},\"id\":\"3\",\"stream\":true}");
+    QTest::newRow("brackets crossed") << QByteArray("{\"data\":[1},\"id\":\"3\",\"stream\":true}");
+    QTest::newRow("text after the object") << QByteArray("{\"data\":1,\"id\":\"3\",\"stream\":true} x");
+    QTest::newRow("missing comma") << QByteArray("{\"data\":1 \"id\":\"3\",\"stream\":true}");
     QTest::newRow("large string") << "{\"id\":\"8\",\"success\":true,\"result\":\"" + QByteArray(1 << 20, 'x') + "\"}";
     // Big objects: the envelope fast path, the value through Qt's parser.
     const QByteArray big(8192, 'x');
