@@ -93,7 +93,7 @@ void CancelDetector::poll()
     if (pending == 0) {
         m_pollTimer.stop();
         m_links.clear();  // every request they point to has finished
-    } else if (pollInterval(pending) != m_pollTimer.interval()) {
-        m_pollTimer.setInterval(pollInterval(pending));
+    } else if (const int interval = pollInterval(pending); interval != m_pollTimer.interval()) {
+        m_pollTimer.setInterval(interval);
     }
 }

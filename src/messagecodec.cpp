@@ -38,6 +38,12 @@ bool isJsonSpace(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+void skipSpace(const char *&p, const char *end)
+{
+    while (p != end && isJsonSpace(*p))
+        ++p;
+}
+
 bool skipLiteral(const char *&p, const char *end, const char *literal, std::size_t length)
 {
     if (std::size_t(end - p) < length || std::memcmp(p, literal, length) != 0)
@@ -115,8 +121,7 @@ bool parseScalar(const char *&p, const char *end, QJsonValue &out)
 
 bool parseValue(const char *p, const char *end, QJsonValue &out)
 {
-    while (p != end && isJsonSpace(*p))
-        ++p;
+    skipSpace(p, end);
     while (end != p && isJsonSpace(end[-1]))
         --end;
     if (p == end)
@@ -196,12 +201,6 @@ const char *skipValue(const char *p, const char *end)
         ++p;
     }
     return depth == 0 ? p : nullptr;
-}
-
-void skipSpace(const char *&p, const char *end)
-{
-    while (p != end && isJsonSpace(*p))
-        ++p;
 }
 
 bool parseIdString(const char *&p, const char *end, quint64 &id)
