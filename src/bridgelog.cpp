@@ -15,7 +15,7 @@ BridgeLog::BridgeLog(Logger logger, QObject *owner)
 
 void BridgeLog::log(QtMsgType level, const QString &message, const QJsonObject &data)
 {
-    if (!m_logger && !lcQRustBridge().isEnabled(level))
+    if (!isHeard(level))
         return;  // nobody would see it: cost nothing, on either thread
     Entry entry{level, message, data};
     if (QThread::currentThread() == m_owner->thread()) {
@@ -27,9 +27,14 @@ void BridgeLog::log(QtMsgType level, const QString &message, const QJsonObject &
 
 void BridgeLog::queue(QtMsgType level, const QString &message, const QJsonObject &data)
 {
-    if (!m_logger && !lcQRustBridge().isEnabled(level))
+    if (!isHeard(level))
         return;
     append(Entry{level, message, data});
+}
+
+bool BridgeLog::isHeard(QtMsgType level) const
+{
+    return m_logger || lcQRustBridge().isEnabled(level);
 }
 
 void BridgeLog::append(Entry &&entry)

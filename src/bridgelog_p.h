@@ -40,6 +40,8 @@ private:
         QString message;
         QJsonObject data;
     };
+    // A logger is set, or the category would print this level.
+    bool isHeard(QtMsgType level) const;
     void deliver(const Entry &entry) const;
     void deliverQueued();
     void append(Entry &&entry);
