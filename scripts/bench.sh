@@ -12,7 +12,8 @@
 #          tests/benchmarks/echo-peer, which shares no code with the library.
 # --backend demo: the Rust demo backend (rust/demo-backend, built on the
 #          qrustbridge crate), as the suite did before issue #24.
-# BENCH_JOBS=N limits the build's parallel jobs.
+# BENCH_JOBS=N limits the build's parallel jobs. BENCH_COMMIT names the
+# commit in the report where the tree has no .git (scripts/qt68.sh --bench).
 # Builds what it needs in DIR (default: build-bench), installs smartrust with
 # npm into DIR/node-smartrust (never committed). Not part of the test suite.
 set -euo pipefail
@@ -171,10 +172,10 @@ notes=$build/bench-notes.md
   echo "Machine and run:"
   echo
   echo "- command: \`scripts/bench.sh$flags\`, $rounds round(s), medians; $(( $(date +%s) - started )) s"
-  echo "- commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain src include 2>/dev/null | grep -q . && echo ' (src/ or include/ modified in the work tree)')"
+  echo "- commit: ${BENCH_COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}$(git -C "$root" status --porcelain src include 2>/dev/null | grep -q . && echo ' (src/ or include/ modified in the work tree)')"
   echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; RAM $(free -g | awk '/Mem:/{print $2}') GiB; kernel $(uname -r)"
   echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- Qt $(qtpaths6 --qt-version 2>/dev/null || qmake6 -query QT_VERSION 2>/dev/null || echo '?')"
+  echo "- Qt $(qtpaths6 --qt-version 2>/dev/null || /usr/lib/qt6/bin/qtpaths --qt-version 2>/dev/null || qmake6 -query QT_VERSION 2>/dev/null || echo '?')"
   echo "- backend: $backend_desc, \`${BENCH_BACKEND#"$root"/}\` (cargo --release)"
   echo "- smartrust: $smartrust_status"
   echo "- QML client: $qml_status"

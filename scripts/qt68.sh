@@ -9,7 +9,13 @@
 #   2. build    copy the source tree in; cmake + ninja, -DQRUSTBRIDGE_WERROR=ON
 #   3. cargo    the Rust workspace's tests (warnings as errors)
 #   4. ctest    the full CTest suite
-# Each part is timed. The Rust crates needed are read from rust/*/Cargo.toml
+# Each part is timed.
+#
+#   scripts/qt68.sh                       # the stages above
+#   scripts/qt68.sh --bench [ARGS...]     # instead of 2-4: scripts/bench.sh
+#                                         # --no-smartrust ARGS in the tree (Qt 6.8
+#                                         # benchmarks); report and raw results
+#                                         # copied to build-bench-qt68/ The Rust crates needed are read from rust/*/Cargo.toml
 # (librust-<name>-dev), so a new dependency makes a new tarball by itself.
 #
 # Environment: QRUSTBRIDGE_CACHE (tarball cache, default ~/.cache/qrustbridge),
@@ -20,6 +26,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/chroot-lib.sh
+
+bench=0
+bench_args=()
+if [ "${1:-}" = --bench ]; then
+  bench=1
+  shift
+  bench_args=("$@")
+elif [ $# -gt 0 ]; then
+  echo "usage: $0 [--bench [scripts/bench.sh options]]" >&2
+  exit 2
+fi
 
 suite=trixie
 packages=(
@@ -100,6 +117,19 @@ mkdir -p "$CHROOT_ROOT/src"
 tar -c --exclude=./.git --exclude='./build*' --exclude=./rust/target --exclude=./rust/Cargo.lock --exclude='./examples/*/backend/Cargo.lock' . \
   | tar -C "$CHROOT_ROOT/src" -x
 chroot_run sh -c 'echo "in the chroot: $(. /etc/os-release; echo "$PRETTY_NAME"), Qt $(qtpaths6 --qt-version 2>/dev/null || /usr/lib/qt6/bin/qtpaths --qt-version), $(g++ --version | head -1), $(rustc --version), $(cargo --version)"'
+
+if [ $bench = 1 ]; then
+  # The echo peer's lock file names the host's serde_json; trixie's registry
+  # has another version, so let cargo resolve it there.
+  rm -f "$CHROOT_ROOT/src/tests/benchmarks/echo-peer/Cargo.lock"
+  status=0
+  chroot_run env BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" BENCH_JOBS="${QT68_JOBS:-$(nproc)}" \
+    /src/scripts/bench.sh --no-smartrust --build-dir /build-bench "${bench_args[@]}" || status=$?
+  mkdir -p build-bench-qt68
+  cp "$CHROOT_ROOT"/build-bench/bench-report.md "$CHROOT_ROOT"/build-bench/bench-results.jsonl build-bench-qt68/ 2>/dev/null || true
+  stage bench
+  exit $status
+fi
 
 jobs="${QT68_JOBS:-$(nproc)}"
 chroot_run sh -ec "
