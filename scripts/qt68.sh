@@ -9,14 +9,14 @@
 #   2. build    copy the source tree in; cmake + ninja, -DQRUSTBRIDGE_WERROR=ON
 #   3. cargo    the Rust workspace's tests (warnings as errors)
 #   4. ctest    the full CTest suite
-# Each part is timed.
+# Each part is timed. The Rust crates needed are read from rust/*/Cargo.toml
+# (librust-<name>-dev), so a new dependency makes a new tarball by itself.
 #
 #   scripts/qt68.sh                       # the stages above
 #   scripts/qt68.sh --bench [ARGS...]     # instead of 2-4: scripts/bench.sh
 #                                         # --no-smartrust ARGS in the tree (Qt 6.8
 #                                         # benchmarks); report and raw results
-#                                         # copied to build-bench-qt68/ The Rust crates needed are read from rust/*/Cargo.toml
-# (librust-<name>-dev), so a new dependency makes a new tarball by itself.
+#                                         # copied to build-bench-qt68/
 #
 # Environment: QRUSTBRIDGE_CACHE (tarball cache, default ~/.cache/qrustbridge),
 # QRUSTBRIDGE_DEBIAN_MIRROR, QRUSTBRIDGE_KEEP_CHROOT=1 (keep the unpacked
