@@ -118,12 +118,13 @@ tar -c --exclude=./.git --exclude='./build*' --exclude=./rust/target --exclude=.
   | tar -C "$CHROOT_ROOT/src" -x
 chroot_run sh -c 'echo "in the chroot: $(. /etc/os-release; echo "$PRETTY_NAME"), Qt $(qtpaths6 --qt-version 2>/dev/null || /usr/lib/qt6/bin/qtpaths --qt-version), $(g++ --version | head -1), $(rustc --version), $(cargo --version)"'
 
+jobs="${QT68_JOBS:-$(nproc)}"
 if [ $bench = 1 ]; then
   # The echo peer's lock file names the host's serde_json; trixie's registry
   # has another version, so let cargo resolve it there.
   rm -f "$CHROOT_ROOT/src/tests/benchmarks/echo-peer/Cargo.lock"
   status=0
-  chroot_run env BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" BENCH_JOBS="${QT68_JOBS:-$(nproc)}" \
+  chroot_run env BENCH_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" BENCH_JOBS="$jobs" \
     /src/scripts/bench.sh --no-smartrust --build-dir /build-bench "${bench_args[@]}" || status=$?
   mkdir -p build-bench-qt68
   cp "$CHROOT_ROOT"/build-bench/bench-report.md "$CHROOT_ROOT"/build-bench/bench-results.jsonl build-bench-qt68/ 2>/dev/null || true
@@ -131,7 +132,6 @@ if [ $bench = 1 ]; then
   exit $status
 fi
 
-jobs="${QT68_JOBS:-$(nproc)}"
 chroot_run sh -ec "
   cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQRUSTBRIDGE_WERROR=ON -DQRUSTBRIDGE_TEST_SCREENSHOTS=OFF -DQRUSTBRIDGE_BUILD_BENCHMARKS=OFF
   cmake --build /build --parallel $jobs
